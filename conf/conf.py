@@ -1,0 +1,82 @@
+"""Sphinx configuration of the characteristic-eligibility book.
+
+Built with ``sphinx-build -c conf docs build/html`` (see ``nox -s docs``). The build needs no
+network: MathJax is vendored, and there are no remote intersphinx inventories.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+CONF_DIR = Path(__file__).resolve().parent
+ROOT = CONF_DIR.parent
+# Code cells and autodoc import the package from the source tree when it is not installed.
+sys.path.insert(0, str(ROOT / "src"))
+
+from eligibility import __version__  # noqa: E402
+
+project = "Characteristic eligibility"
+author = "The characteristic-eligibility book authors"
+release = version = __version__
+# Reproducible: the date comes from SOURCE_DATE_EPOCH when set (nox sets it from git).
+_epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "0")) or None
+_date = datetime.fromtimestamp(_epoch, UTC) if _epoch else datetime.now(UTC)
+today = _date.strftime("%Y-%m-%d")
+copyright = f"{_date.year}, {author}"
+
+extensions = [
+    "myst_nb",
+    "sphinx.ext.autodoc",
+    "sphinx.ext.napoleon",
+    "sphinx.ext.viewcode",
+    "sphinx_proof",
+    "sphinx_design",
+    "sphinx_copybutton",
+    "sphinxcontrib.bibtex",
+    "sphinx-mathjax-offline",
+    "eligibility.sphinxext",
+]
+
+exclude_patterns = ["_build", "**.ipynb_checkpoints", "_fixtures"]
+templates_path = ["_templates"]
+html_static_path = ["_static"]
+
+# --- MyST and notebooks -------------------------------------------------------------------
+myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "deflist", "substitution"]
+myst_heading_anchors = 3
+nb_execution_mode = "cache"
+nb_execution_cache_path = str(ROOT / "build" / ".jupyter_cache")
+nb_execution_raise_on_error = True
+nb_execution_timeout = 300
+nb_execution_show_tb = True
+nb_merge_streams = True
+
+# --- Citations ----------------------------------------------------------------------------
+bibtex_bibfiles = ["references.bib"]
+bibtex_default_style = "plain"
+bibtex_reference_style = "author_year"
+
+# --- Math: numbered by label, rendered by the vendored MathJax ----------------------------
+math_numfig = True
+math_eqref_format = "({number})"
+numfig = True
+
+# --- HTML ---------------------------------------------------------------------------------
+html_theme = "sphinx_book_theme"
+html_title = "Characteristic eligibility"
+html_last_updated_fmt = "%Y-%m-%d"
+html_theme_options = {
+    "show_toc_level": 2,
+    "use_download_button": False,
+    "use_fullscreen_button": False,
+}
+html_permalinks = True
+
+# --- autodoc ------------------------------------------------------------------------------
+autodoc_typehints = "description"
+autodoc_member_order = "bysource"
+napoleon_numpy_docstring = True
+napoleon_google_docstring = False

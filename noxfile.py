@@ -1,0 +1,98 @@
+"""Sessions that test the package, build the book and measure it.
+
+Run ``nox -l`` for the list. Every session uses nox's default virtualenv + pip backend:
+pip finds the CPU wheel of torch 2.13.0 that lies on disk, uv does not.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+import nox
+
+ROOT = Path(__file__).parent
+BUILD = ROOT / "build"
+
+nox.options.default_venv_backend = "virtualenv"
+nox.options.reuse_venv = "yes"
+nox.options.sessions = ["lint", "tests", "docs"]
+
+
+def install(session: nox.Session, *extras: str) -> None:
+    """Install the package (editable) with ``extras``, unless nothing changed since last time.
+
+    A stamp of pyproject.toml's hash in the virtualenv lets a reused session skip pip
+    entirely; any change to the dependencies re-installs.
+    """
+    spec = f".[{','.join(extras)}]" if extras else "."
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + spec.encode()).hexdigest()
+    stamp = Path(session.virtualenv.location) / ".eligibility-install-stamp"
+    if stamp.exists() and stamp.read_text() == digest:
+        session.log("dependencies unchanged since the last install; skipping pip")
+        return
+    session.install("-e", spec)
+    stamp.write_text(digest)
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """Run the whole test suite: pytest, doctests over src/, and the end-to-end docs checks."""
+    install(session, "test", "docs")
+    session.run("pytest", *session.posargs)
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Execute every page, verify every formula and build the book into build/html (-W)."""
+    install(session, "docs")
+    session.run(
+        "sphinx-build",
+        "-W",
+        "--keep-going",
+        "-c",
+        "conf",
+        "-b",
+        "html",
+        "docs",
+        str(BUILD / "html"),
+        *session.posargs,
+        env={"PYTHONHASHSEED": "0"},
+    )
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """Check style: ruff check and ruff format --check."""
+    session.install("ruff>=0.6")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Print throughput ratios of the closed-form eligibility against torch baselines."""
+    install(session)
+    session.run("python", "benchmarks/bench_eligibility.py", *session.posargs)
+
+
+@nox.session
+def clean(session: nox.Session) -> None:
+    """Remove build/ (including the notebook and formula caches) for a cold build."""
+    shutil.rmtree(BUILD, ignore_errors=True)
+    session.log(f"removed {BUILD}")
+
+
+@nox.session
+def mathcheck(session: nox.Session) -> None:
+    """Check the formulas of docs/ (or the given MyST files) without building the site."""
+    install(session)
+    paths = session.posargs or sorted(str(p) for p in (ROOT / "docs").glob("*.md"))
+    session.run("python", "-m", "eligibility.mathcheck", *paths, env={"PYTHONHASHSEED": "0"})
+
+
+if os.environ.get("CI"):
+    # CI runs on a clean checkout; never reuse anything a previous run may have left.
+    nox.options.reuse_venv = "no"

@@ -55,7 +55,7 @@ nb_execution_show_tb = True
 nb_merge_streams = True
 
 # --- Citations ----------------------------------------------------------------------------
-bibtex_bibfiles = ["references.bib"]
+bibtex_bibfiles = ["../docs/references.bib"]  # relative to conf/
 bibtex_default_style = "plain"
 bibtex_reference_style = "author_year"
 

@@ -1,0 +1,75 @@
+"""``python -m eligibility.mathcheck PATH…``: check the formulas of MyST files, no build.
+
+Prints one ``file:line: label: problem`` line per problem and a summary; exits 1 on any
+problem, 2 on bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from .cache import Cache
+from .myst import extract
+from .page import Page
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m eligibility.mathcheck",
+        description="Check every display formula of the given MyST pages.",
+    )
+    parser.add_argument("paths", nargs="+", type=Path, help="MyST .md files or folders")
+    parser.add_argument("--cache", type=Path, default=None,
+                        help="a cache file; only formulas that changed are re-checked")  # fmt: skip
+    parser.add_argument("-v", "--verbose", action="store_true", help="list every formula")
+    args = parser.parse_args(argv)
+
+    files: list[Path] = []
+    for path in args.paths:
+        if path.is_dir():
+            files.extend(sorted(path.rglob("*.md")))
+        elif path.exists():
+            files.append(path)
+        else:
+            parser.error(f"no such file: {path}")
+    cache = Cache(args.cache) if args.cache else None
+    start = time.perf_counter()
+    checked = problems = 0
+    for path in files:
+        source = _display(path)
+        formulas, stray = extract(path.read_text(encoding="utf-8"), source)
+        page = Page(source, cache=cache)
+        for line, text in stray:
+            problems += 1
+            print(f"{source}:{line}: display formula is not verified: {text[:60]!r} "
+                  "(use math-claim, math-derivation, math-def, or math-exempt with a :reason:)")  # fmt: skip
+        for formula in formulas:
+            for result in page.check(formula):
+                checked += 1
+                for message in result.messages():
+                    problems += 1
+                    print(message)
+                if args.verbose and result.ok:
+                    step = f" step {result.step}" if result.step else ""
+                    print(f"{result.source}:{result.line}: {result.label}{step}: ok "
+                          f"({', '.join(result.methods)}; {result.points} points)")  # fmt: skip
+    if cache:
+        cache.save()
+    seconds = time.perf_counter() - start
+    print(f"mathcheck: {checked} formula(s) and steps in {len(files)} file(s), "
+          f"{problems} problem(s), {seconds:.1f} s")  # fmt: skip
+    return 1 if problems else 0
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,71 @@
+"""Evaluate a formula's bound Python expression (``:torch:``, ``:package:``) at sample points.
+
+The expression sees the page's symbols by their names (``p``, ``pi``, ``theta``, ``k``):
+continuous scalars as float64 tensors of shape (rows,), vectors as (rows, K), indices as 0-dim
+int64 tensors, other discrete values as 0-dim float64 tensors, sizes (``K``, ``n``) as ints.
+Only ``torch``, ``math`` and the ``eligibility`` package are importable from it.
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+import re
+
+import numpy as np
+
+from .domains import FiniteSet, IntRange
+from .errors import FormulaError
+from .scope import Scope
+
+
+def namespace(scope: Scope, assignment: dict, columns: dict[str, np.ndarray], sizes: set[str]):
+    import torch
+
+    ns: dict[str, object] = {}
+    for name, value in assignment.items():
+        dom = scope.declarations[name].domain
+        if name in sizes:
+            ns[name] = int(value)
+        elif isinstance(dom, IntRange):
+            ns[name] = torch.tensor(int(value))
+        elif isinstance(dom, FiniteSet):
+            ns[name] = torch.tensor(float(value), dtype=torch.float64)
+    for name, column in columns.items():
+        ns[name] = torch.from_numpy(np.ascontiguousarray(column, dtype=np.float64))
+    return ns
+
+
+def evaluate(expression: str, ns: dict, rows: int, *, what: str, grad_of: str | None = None):
+    """Evaluate ``expression``; with ``grad_of``, return d(sum of it)/d(that name) instead."""
+    import torch
+
+    glob = {"torch": torch, "math": math, "__builtins__": {}}
+    for module in set(re.findall(r"\beligibility(?:\.[A-Za-z_]\w*)*", expression)):
+        parts = module.split(".")
+        for i in range(1, len(parts) + 1):
+            try:
+                importlib.import_module(".".join(parts[:i]))
+            except ImportError:
+                break
+        glob["eligibility"] = importlib.import_module("eligibility")
+    local = dict(ns)
+    target = None
+    if grad_of is not None:
+        target = local[grad_of].clone().requires_grad_(True)
+        local[grad_of] = target
+    try:
+        value = eval(compile(expression, f"<{what}>", "eval"), glob, local)  # noqa: S307
+    except Exception as exc:  # the author's expression: report whatever it raised
+        raise FormulaError(f"{what} `{expression}` raised {type(exc).__name__}: {exc}") from None
+    if not isinstance(value, torch.Tensor):
+        raise FormulaError(f"{what} `{expression}` gave {type(value).__name__}, not a tensor")
+    if target is not None:
+        (value,) = torch.autograd.grad(value.sum(), target)
+    try:
+        return np.broadcast_to(value.detach().double().numpy(), (rows,) + value.shape[1:])
+    except ValueError:
+        raise FormulaError(
+            f"{what} `{expression}` gave shape {tuple(value.shape)}; "
+            f"expected one value per sample point ({rows},)"
+        ) from None

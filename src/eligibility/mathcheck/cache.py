@@ -1,0 +1,74 @@
+"""Remember verified formulas so a rebuild re-checks only what changed.
+
+The key covers the formula's text and options, everything the page declared before it, the
+verifier's own source and, for formulas bound to code, the package's source. A cold build (no
+cache file) re-checks everything; failures are never cached.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from .records import Formula, Result
+
+_PACKAGE = Path(__file__).resolve().parent.parent
+
+
+def _digest_sources(folder: Path, exclude: tuple[str, ...] = ()) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*.py")):
+        if not any(part in exclude for part in path.parts):
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+class Cache:
+    """A JSON file of verified results keyed by content."""
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        self._data: dict[str, list[dict]] = {}
+        if self.path.exists():
+            try:
+                self._data = json.loads(self.path.read_text())
+            except (OSError, ValueError):
+                self._data = {}  # a damaged cache is only a cold cache
+        self.hits = 0
+        self._verifier = _digest_sources(Path(__file__).resolve().parent)
+        self._package = _digest_sources(_PACKAGE, exclude=("mathcheck", "sphinxext"))
+
+    def key(self, formula: Formula, scope_fingerprint: str) -> str:
+        bound = bool(formula.torch or formula.package)
+        parts = [
+            self._verifier,
+            self._package if bound else "",
+            formula.kind,
+            formula.label,
+            formula.latex,
+            formula.symbols,
+            formula.torch,
+            formula.package,
+            formula.source,
+            str(formula.line),
+            scope_fingerprint,
+        ]
+        return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
+
+    def get(self, key: str) -> list[Result] | None:
+        entry = self._data.get(key)
+        if entry is None:
+            return None
+        self.hits += 1
+        results = [Result.from_dict(dict(r)) for r in entry]
+        for result in results:
+            result.cached = True
+        return results
+
+    def put(self, key: str, results: list[Result]) -> None:
+        self._data[key] = [r.to_dict() for r in results]
+
+    def save(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.write_text(json.dumps(self._data, sort_keys=True))

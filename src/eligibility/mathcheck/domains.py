@@ -1,0 +1,265 @@
+r"""Symbol declarations: what each symbol ranges over, and how the verifier visits it.
+
+An author declares symbols in a directive's ``:symbols:`` option, entries separated by ``;``::
+
+    y \in \{0, 1\}; p \in (0, 1); K \in \{2, 3, 4\}; j, k \in \{1, \dots, K\};
+    \pi \in (0, \infty)^{K}; \theta \in \mathbb{R}^{K}; q \in \Delta^{K-1};
+    x \in \{x \in \mathbb{N}^{K} : \sum_{i=1}^{K} x_i = n\}
+
+Discrete scalars (finite sets, integer ranges) are enumerated exhaustively; continuous ones stay
+symbolic for the proof and are sampled for the numeric check; count vectors stay symbolic (with
+their sum constraint) for the proof and are sampled as integers for the numeric check.
+
+>>> decls = parse_declarations(r"y \in \{0, 1\}; p \in (0, 1)")
+>>> [(d.name, type(d.domain).__name__) for d in decls]
+[('y', 'FiniteSet'), ('p', 'Interval')]
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from .errors import ParseError
+from .latex import Node, Num, Parser, Sym, _symbol_name
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A real interval; ``lo``/``hi`` may be infinite."""
+
+    lo: float
+    hi: float
+    lo_closed: bool = False
+    hi_closed: bool = False
+
+    def describe(self) -> str:
+        return (
+            f"{'[' if self.lo_closed else '('}{_fmt(self.lo)}, {_fmt(self.hi)}"
+            f"{']' if self.hi_closed else ')'}"
+        )
+
+
+@dataclass(frozen=True)
+class FiniteSet:
+    values: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class IntRange:
+    lo: Node
+    hi: Node
+
+
+@dataclass(frozen=True)
+class Vector:
+    """``size`` components, each in ``element``."""
+
+    element: Interval
+    size: Node
+
+
+@dataclass(frozen=True)
+class Simplex:
+    """Probability vectors of ``size`` positive components summing to one."""
+
+    size: Node
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Non-negative integer vectors of ``size`` components summing to ``total``."""
+
+    size: Node
+    total: Node
+
+
+Domain = Interval | FiniteSet | IntRange | Vector | Simplex | Counts
+DISCRETE = (FiniteSet, IntRange)
+VECTORS = (Vector, Simplex, Counts)
+
+
+@dataclass(frozen=True)
+class Declaration:
+    name: str
+    domain: Domain
+    source: str
+
+
+def parse_declarations(text: str) -> list[Declaration]:
+    r"""Read a ``:symbols:`` option into declarations, one per name.
+
+    >>> [d.name for d in parse_declarations(r"j, k \in \{1, \dots, K\}")]
+    ['j', 'k']
+    >>> parse_declarations(r"p \in (0 1)")
+    Traceback (most recent call last):
+    ...
+    eligibility.mathcheck.errors.ParseError: expected ',' but found '1' in "p \in (0 1)" at column 10
+    """
+    declarations: list[Declaration] = []
+    for entry in _split_entries(text):
+        parser = _DomainParser(entry)
+        try:
+            names, domain = parser.declaration()
+        except ParseError as exc:
+            raise ParseError(f'{exc.message} in "{entry}"', column=exc.column, hint=exc.hint) from None
+        declarations.extend(Declaration(name, domain, entry) for name in names)
+    return declarations
+
+
+def _split_entries(text: str) -> list[str]:
+    entries, depth, start = [], 0, 0
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch == "\\":  # skip escaped characters such as \; and \{
+            i += 2
+            continue
+        if ch in "({[":
+            depth += 1
+        elif ch in ")}]":
+            depth -= 1
+        elif ch == ";" and depth == 0:
+            entries.append(text[start:i])
+            start = i + 1
+        i += 1
+    entries.append(text[start:])
+    return [e.strip() for e in entries if e.strip()]
+
+
+class _DomainParser(Parser):
+    def __init__(self, latex: str):
+        super().__init__(latex, functions=set())
+
+    def declaration(self) -> tuple[list[str], Domain]:
+        names = [self.name()]
+        while self.at(","):
+            self.take()
+            names.append(self.name())
+        self.expect("\\in", hint="declare a symbol as name \\in domain")
+        domain = self.domain()
+        if self.tok.kind != "end":
+            raise self.error(f"unexpected '{self.tok.text}' after the domain")
+        return names, domain
+
+    def name(self) -> str:
+        node = self.symbol_or_call(allow_call=False)
+        if not isinstance(node, Sym) or node.indices:
+            raise self.error("declare the symbol without an index (\\pi, not \\pi_k)")
+        return node.name
+
+    def domain(self) -> Domain:
+        tok = self.tok
+        if tok.text == "\\mathbb":
+            self.take()
+            self.expect("{")
+            letter = self.take().text
+            self.expect("}")
+            if letter != "R":
+                raise ParseError(f"\\mathbb{{{letter}}} is not a domain here", column=tok.pos,
+                                 hint="use \\mathbb{R}, an interval or a finite set")  # fmt: skip
+            return self.power(Interval(-math.inf, math.inf))
+        if tok.text in ("(", "["):
+            return self.power(self.interval())
+        if tok.text == "\\{":
+            return self.braced_set()
+        if tok.text == "\\Delta":
+            self.take()
+            self.expect("^", hint="the simplex of K components is \\Delta^{K-1}")
+            dim = self.script()
+            return Simplex(size=_plus_one(dim))
+        raise self.error(
+            f"cannot read domain starting with '{tok.text}'",
+            hint="domains: \\{0, 1\\}, \\{1, \\dots, K\\}, (0, 1), \\mathbb{R}^{K}, "
+            "(0, \\infty)^{K}, \\Delta^{K-1}",
+        )
+
+    def power(self, element: Interval) -> Domain:
+        if self.at("^"):
+            self.take()
+            return Vector(element, self.script())
+        return element
+
+    def interval(self) -> Interval:
+        lo_closed = self.take().text == "["
+        lo = self.bound()
+        self.expect(",")
+        hi = self.bound()
+        if not (self.at(")") or self.at("]")):
+            raise self.error("an interval ends with ')' or ']'")
+        hi_closed = self.take().text == "]"
+        if lo >= hi:
+            raise self.error(f"empty interval: {lo} ≥ {hi}")
+        return Interval(lo, hi, lo_closed, hi_closed)
+
+    def bound(self) -> float:
+        sign = 1.0
+        if self.at("-"):
+            self.take()
+            sign = -1.0
+        if self.at("\\infty"):
+            self.take()
+            return sign * math.inf
+        tok = self.take()
+        if tok.kind != "num":
+            raise ParseError("interval bounds are numbers or \\infty", column=tok.pos)
+        return sign * float(tok.text)
+
+    def braced_set(self) -> Domain:
+        self.take()  # \{
+        first = self.tok
+        if _symbol_name(first) and self.peek().text == "\\in":
+            return self.counts()
+        values = [self.expr()]
+        while self.at(","):
+            self.take()
+            if self.tok.text in ("\\dots", "\\ldots", "\\cdots"):
+                self.take()
+                self.expect(",", hint="an integer range reads \\{1, \\dots, K\\}")
+                last = self.expr()
+                self.expect("\\}")
+                if len(values) != 1:
+                    raise self.error("an integer range reads \\{1, \\dots, K\\}")
+                return IntRange(values[0], last)
+            values.append(self.expr())
+        self.expect("\\}")
+        return FiniteSet(tuple(values))
+
+    def counts(self) -> Counts:
+        r"""\{x \in \mathbb{N}^{K} : \sum_{i=1}^{K} x_i = n\}"""
+        var = _symbol_name(self.take())
+        self.expect("\\in")
+        self.expect("\\mathbb")
+        self.expect("{")
+        if self.take().text != "N":
+            raise self.error("count vectors live in \\mathbb{N}^{K}")
+        self.expect("}")
+        self.expect("^")
+        size = self.script()
+        if not (self.at(":") or self.at("\\mid")):
+            raise self.error("expected ':' in the set-builder", hint="\\{x \\in \\mathbb{N}^{K} : ...\\}")
+        self.take()
+        total_side = self.expr()
+        self.expect("=")
+        total = self.expr()
+        self.expect("\\}")
+        body = getattr(total_side, "body", None)
+        if not (isinstance(body, Sym) and body.name == var):
+            raise self.error(f"the constraint reads \\sum_{{i=1}}^{{K}} {var}_i = n")
+        return Counts(size=size, total=total)
+
+
+def _plus_one(node: Node) -> Node:
+    from .latex import Add, Neg
+
+    # \Delta^{K-1} has K components: undo the "-1" without evaluating K yet
+    if isinstance(node, Add) and node.terms[-1] == Neg(Num("1")):
+        rest = node.terms[:-1]
+        return rest[0] if len(rest) == 1 else Add(rest)
+    return Add((node, Num("1")))
+
+
+def _fmt(x: float) -> str:
+    if math.isinf(x):
+        return "∞" if x > 0 else "−∞"
+    return f"{x:g}"

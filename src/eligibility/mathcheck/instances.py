@@ -1,0 +1,249 @@
+r"""Which discrete symbols a formula needs, every instance of them, and sample points.
+
+>>> from eligibility.mathcheck.domains import parse_declarations
+>>> from eligibility.mathcheck.latex import parse_equation
+>>> from eligibility.mathcheck.scope import Scope
+>>> scope = Scope()
+>>> scope.declare(parse_declarations(r"K \in \{2, 3\}; j \in \{1, \dots, K\}; \pi \in (0, \infty)^{K}"), "d")
+>>> nodes = parse_equation(r"\pi_j", functions=set())
+>>> [sorted(a.items()) for a in instances(scope, needed_names(nodes, scope))]
+[[('K', 2), ('j', 1)], [('K', 2), ('j', 2)], [('K', 3), ('j', 1)], [('K', 3), ('j', 2)], [('K', 3), ('j', 3)]]
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Iterable, Iterator
+
+import numpy as np
+import sympy
+
+from . import latex as ast
+from .domains import Counts, Declaration, FiniteSet, Interval, IntRange, Simplex, Vector
+from .errors import ScopeError
+from .scope import Scope
+from .translate import Translator, compositions, pretty
+
+MAX_INSTANCES = 400
+
+
+def _names(node: ast.Node, scope: Scope, bound: frozenset[str], seen: set[str]) -> set[str]:
+    """Free symbol names of ``node``, following definitions it uses (transitively)."""
+    out: set[str] = set()
+    if isinstance(node, ast.Sym):
+        if node.name not in bound:
+            out.add(node.name)
+            definition = scope.definitions.get(node.name)
+            if definition is not None and node.name not in seen:
+                seen.add(node.name)
+                out |= _names(definition.body, scope, frozenset(definition.indices), seen)
+        for index in node.indices:
+            out |= _names(index, scope, bound, seen)
+        return out
+    if isinstance(node, ast.Softmax):
+        out.add(node.vector)
+        return out | _names(node.index, scope, bound, seen)
+    if isinstance(node, ast.Call):
+        definition = scope.definitions[node.name]
+        key = f"call:{node.name}"
+        if key not in seen:
+            seen.add(key)
+            out |= _names(definition.body, scope, frozenset(definition.params), seen)
+        for arg in node.args:
+            out |= _names(arg, scope, bound, seen)
+        return out
+    if isinstance(node, ast.BigOp):
+        for bound_node in (node.lo, node.hi):
+            if bound_node is not None:
+                out |= _names(bound_node, scope, bound, seen)
+        if node.lo is None and node.var in scope.declarations:
+            out |= _domain_names(scope.declarations[node.var], scope)
+        return out | _names(node.body, scope, bound | {node.var}, seen)
+    if isinstance(node, ast.Expect):
+        definition = scope.distribution_of(node.var)
+        if definition is not None:
+            out |= {p for p in definition.params if p != node.var}
+            out |= _names(definition.body, scope, frozenset(definition.params), seen)
+        if node.var in scope.declarations:
+            out |= _domain_names(scope.declarations[node.var], scope)
+        return out | _names(node.body, scope, bound | {node.var}, seen)
+    if isinstance(node, ast.Derivative):
+        for var, _ in node.wrt:
+            out |= _names(var, scope, bound, seen)
+        return out | _names(node.expr, scope, bound, seen)
+    for value in vars(node).values():
+        for item in value if isinstance(value, tuple) else (value,):
+            if isinstance(item, ast.Node):
+                out |= _names(item, scope, bound, seen)
+    return out
+
+
+def _domain_nodes(decl: Declaration) -> list[ast.Node]:
+    dom = decl.domain
+    if isinstance(dom, FiniteSet):
+        return list(dom.values)
+    if isinstance(dom, IntRange):
+        return [dom.lo, dom.hi]
+    if isinstance(dom, Vector | Simplex):
+        return [dom.size]
+    if isinstance(dom, Counts):
+        return [dom.size, dom.total]
+    return []
+
+
+def _domain_names(decl: Declaration, scope: Scope) -> set[str]:
+    out: set[str] = set()
+    for node in _domain_nodes(decl):
+        out |= _names(node, scope, frozenset(), set())
+    return out
+
+
+def needed_names(nodes: Iterable[ast.Node], scope: Scope) -> list[str]:
+    """Declared names the formula depends on (with those their domains depend on), in order."""
+    names: set[str] = set()
+    for node in nodes:
+        names |= _names(node, scope, frozenset(), set())
+    frontier = set(names)
+    while frontier:
+        name = frontier.pop()
+        if name in scope.declarations:
+            new = _domain_names(scope.declarations[name], scope) - names
+            names |= new
+            frontier |= new
+    return [n for n in scope.declarations if n in names]
+
+
+def size_names(scope: Scope) -> set[str]:
+    """Names that size other domains (K, n): code sees them as plain ints."""
+    out: set[str] = set()
+    for decl in scope.declarations.values():
+        out |= _domain_names(decl, scope)
+    return out
+
+
+def instances(scope: Scope, names: list[str], seed: int = 0) -> list[dict[str, object]]:
+    """Every assignment of the discrete ``names``, in declaration order (capped, seeded)."""
+    discrete = [n for n in names if isinstance(scope.declarations[n].domain, FiniteSet | IntRange)]
+
+    def expand(i: int, partial: dict[str, object]) -> Iterator[dict[str, object]]:
+        if i == len(discrete):
+            yield dict(partial)
+            return
+        name = discrete[i]
+        translator = Translator(scope, partial)
+        for value in translator.support(name, {}):
+            if not value.is_number:
+                raise ScopeError(f"the values of {pretty(name)} must be numbers")
+            partial[name] = int(value) if value.is_Integer else value
+            yield from expand(i + 1, partial)
+        partial.pop(name, None)
+
+    found = list(expand(0, {}))
+    if len(found) > MAX_INSTANCES:
+        found = random.Random(seed).sample(found, MAX_INSTANCES)
+    return found
+
+
+# --- sample points ---------------------------------------------------------------------------
+
+
+def _interval_sample(dom: Interval, rng: np.random.Generator, n: int) -> np.ndarray:
+    lo, hi = dom.lo, dom.hi
+    if math.isinf(lo) and math.isinf(hi):
+        return rng.normal(0.0, 3.0, n)
+    if math.isinf(hi):
+        return lo + np.exp(rng.uniform(-5.0, 5.0, n))
+    if math.isinf(lo):
+        return hi - np.exp(rng.uniform(-5.0, 5.0, n))
+    return rng.uniform(lo, hi, n)
+
+
+def _interval_edges(dom: Interval) -> list[float]:
+    lo, hi = dom.lo, dom.hi
+    if math.isinf(lo) and math.isinf(hi):
+        return [-20.0, 20.0]
+    if math.isinf(hi):
+        return [lo + 1e-6, lo + 1e4]
+    if math.isinf(lo):
+        return [hi - 1e4, hi - 1e-6]
+    width = hi - lo
+    return [lo + 1e-6 * width, hi - 1e-6 * width]
+
+
+class Sampler:
+    """Random and edge points for every continuous symbol one translator created."""
+
+    def __init__(self, scope: Scope, translator: Translator, n_random: int, seed: int):
+        self.scope = scope
+        self.translator = translator
+        self.n_random = n_random
+        self.rng = np.random.default_rng(seed)
+
+    def columns(self, names: list[str]) -> dict[str, np.ndarray]:
+        """name → array of shape (rows,) for scalars or (rows, size) for vectors."""
+        blocks: dict[str, tuple[np.ndarray, list[np.ndarray]]] = {}
+        for name in names:
+            decl = self.scope.declarations[name]
+            sampled = self._sample(decl)
+            if sampled is not None:
+                blocks[name] = sampled
+        rows = self.n_random + sum(len(edges) for _, edges in blocks.values())
+        columns: dict[str, np.ndarray] = {}
+        for name, (draw, _) in blocks.items():
+            reps = -(-rows // len(draw))
+            columns[name] = np.concatenate([draw] * reps)[:rows]
+        row = self.n_random
+        for name, (_, edges) in blocks.items():
+            for edge in edges:
+                columns[name][row] = edge
+                row += 1
+        return columns
+
+    def _sample(self, decl: Declaration):
+        dom, n, rng = decl.domain, self.n_random, self.rng
+        t = self.translator
+        if decl.name in t.assignment:
+            return None
+        if isinstance(dom, Interval):
+            return _interval_sample(dom, rng, n), [np.float64(e) for e in _interval_edges(dom)]
+        if isinstance(dom, Vector):
+            size = t.size(dom.size)
+            draw = np.stack([_interval_sample(dom.element, rng, n) for _ in range(size)], axis=1)
+            edges = []
+            for edge in _interval_edges(dom.element):
+                row = draw[0].copy()
+                row[0] = edge
+                edges.append(row)
+            return draw, edges
+        if isinstance(dom, Simplex):
+            size = t.size(dom.size)
+            draw = rng.dirichlet(np.ones(size), n)
+            tiny = np.full(size, 1.0 / size)
+            tiny[0] = 1e-9
+            return draw, [tiny / tiny.sum()]
+        if isinstance(dom, Counts):
+            size, total = t.size(dom.size), t._index(dom.total, {})
+            draw = rng.multinomial(total, np.ones(size) / size, n).astype(float)
+            corner = np.zeros(size)
+            corner[0] = total
+            return draw, [corner]
+        return None
+
+
+def symbol_values(
+    translator: Translator, columns: dict[str, np.ndarray]
+) -> dict[sympy.Symbol, np.ndarray]:
+    """Map the translator's sympy symbols (``p``, ``pi_2``) to sample columns."""
+    out = {}
+    for name, symbol in translator._symbols.items():
+        base, _, index = name.rpartition("_")
+        if name in columns:
+            out[symbol] = columns[name]
+        elif base in columns and index.isdigit():
+            out[symbol] = columns[base][:, int(index) - 1]
+    return out
+
+
+def all_compositions(size: int, total: int) -> list[tuple[int, ...]]:
+    return list(compositions(size, total))

@@ -1,0 +1,78 @@
+"""Decide whether two expressions are equal: symbolically when sympy can, else numerically.
+
+>>> import sympy
+>>> p = sympy.Symbol("p", positive=True)
+>>> prove_zero(sympy.diff(sympy.log(p) + sympy.log(1 - p), p) - (1 - 2 * p) / (p * (1 - p)))
+True
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import sympy
+
+# Above this size sympy's general simplify can take seconds; cheaper rewrites still run.
+SIMPLIFY_OPS_LIMIT = 250
+RTOL = 1e-8
+ATOL = 1e-10
+
+
+def prove_zero(difference: sympy.Expr) -> bool | None:
+    """True when sympy shows ``difference`` is identically 0; None when it cannot decide."""
+    if difference == 0:
+        return True
+    expanded = sympy.expand_log(difference, force=True)
+    attempts = (
+        lambda e: sympy.cancel(sympy.together(e)),
+        lambda e: sympy.cancel(sympy.together(sympy.powsimp(sympy.expand(e.rewrite(sympy.exp))))),
+        lambda e: sympy.simplify(e) if sympy.count_ops(e) <= SIMPLIFY_OPS_LIMIT else e,
+    )
+    for attempt in attempts:
+        try:
+            if attempt(expanded) == 0:
+                return True
+        except (sympy.PolynomialError, TypeError, ValueError, RecursionError):
+            continue
+    return None
+
+
+def _gamma(x):
+    return np.vectorize(math.gamma, otypes=[float])(np.asarray(x, dtype=float))
+
+
+_NUMPY_EXTRAS = {
+    "factorial": lambda x: _gamma(np.asarray(x, dtype=float) + 1),
+    "binomial": lambda n, k: _gamma(np.asarray(n, float) + 1)
+    / (_gamma(np.asarray(k, float) + 1) * _gamma(np.asarray(n, float) - k + 1)),
+}
+
+
+def evaluate(exprs: list[sympy.Expr], values: dict[sympy.Symbol, np.ndarray], rows: int):
+    """Evaluate sympy expressions at sample rows, in float64; each result has shape (rows,)."""
+    symbols = sorted(values, key=lambda s: s.name)
+    fn = sympy.lambdify(symbols, exprs, modules=[_NUMPY_EXTRAS, "numpy"])
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        results = fn(*(values[s] for s in symbols))
+    return [np.broadcast_to(np.asarray(r, dtype=float), (rows,)) for r in results]
+
+
+def relative_error(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """|a − b| scaled by the size of both; equal infinities count as agreement."""
+    with np.errstate(all="ignore"):
+        err = np.abs(a - b) / (np.maximum(np.abs(a), np.abs(b)) + ATOL / RTOL)
+    same_inf = np.isinf(a) & np.isinf(b) & (np.sign(a) == np.sign(b))
+    err = np.where(same_inf, 0.0, err)
+    return np.where(np.isnan(err), np.inf, err)
+
+
+def agree(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Per-row agreement within RTOL (relative) or ATOL (absolute)."""
+    with np.errstate(all="ignore"):
+        close = np.abs(a - b) <= ATOL + RTOL * np.maximum(np.abs(a), np.abs(b))
+    both_nan = np.isnan(a) & np.isnan(b)
+    same_inf = np.isinf(a) & np.isinf(b) & (np.sign(a) == np.sign(b))
+    return close | same_inf | both_nan

@@ -1,0 +1,92 @@
+"""What goes into the verifier (a formula as written) and what comes out (its evidence)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+KINDS = ("definition", "claim", "derivation", "exempt")
+
+
+@dataclass(frozen=True)
+class Formula:
+    """One display formula as the author wrote it.
+
+    ``line`` is the 1-based line of the directive in ``source``; ``content_line`` the line of
+    the first LaTeX line (so each derivation step can be located).
+    """
+
+    kind: str
+    label: str
+    latex: str
+    source: str
+    line: int
+    content_line: int
+    symbols: str = ""
+    torch: str = ""
+    package: str = ""
+    reason: str = ""
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"kind must be one of {KINDS}; got {self.kind!r}")
+
+
+@dataclass
+class Evidence:
+    """One way a formula was checked: how, on how many points, the worst error."""
+
+    method: str  # symbolic | numeric | torch | package | normalised | parse | exempt
+    ok: bool
+    points: int = 0
+    worst_error: float | None = None
+    seconds: float = 0.0
+    detail: str = ""
+
+
+@dataclass
+class Result:
+    """The verdict on one formula, or on one step of a derivation."""
+
+    label: str
+    kind: str
+    source: str
+    line: int
+    latex: str
+    step: int | None = None
+    evidence: list[Evidence] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    reason: str = ""
+    cached: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def methods(self) -> list[str]:
+        return [e.method for e in self.evidence if e.ok]
+
+    @property
+    def points(self) -> int:
+        return sum(e.points for e in self.evidence)
+
+    @property
+    def worst_error(self) -> float | None:
+        errors = [e.worst_error for e in self.evidence if e.worst_error is not None]
+        return max(errors) if errors else None
+
+    @property
+    def seconds(self) -> float:
+        return sum(e.seconds for e in self.evidence)
+
+    def messages(self) -> list[str]:
+        """``source:line: label: problem`` lines, as the build prints them."""
+        return [f"{self.source}:{self.line}: {self.label}: {p}" for p in self.problems]
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Result:
+        evidence = [Evidence(**e) for e in data.pop("evidence")]
+        return cls(evidence=evidence, **data)

@@ -1,0 +1,154 @@
+"""Sphinx adapter of the verifier: directives, the ledger, and the rule that no display
+formula goes unverified. All checking happens in :mod:`eligibility.mathcheck`.
+
+Enable with ``extensions = ["eligibility.sphinxext"]``. Options:
+``mathcheck_cache`` (path of the result cache, relative to the output's parent; empty to
+disable).
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from docutils import nodes
+from sphinx.errors import ExtensionError
+from sphinx.util import logging
+
+from .. import __version__
+from ..mathcheck import Cache
+from .directives import (
+    MARK,
+    ClaimDirective,
+    DefinitionDirective,
+    DerivationDirective,
+    ExemptDirective,
+    relative_source,
+)
+from .ledger import LedgerDirective, build_table, ledger_placeholder
+
+logger = logging.getLogger(__name__)
+
+
+def _builder_inited(app) -> None:
+    path = app.config.mathcheck_cache
+    app.mathcheck_cache = Cache(Path(app.outdir).parent / path) if path else None
+    app.mathcheck_ledger_docs = set()
+    app.mathcheck_seconds = 0.0
+    if not hasattr(app.env, "mathcheck_results"):
+        app.env.mathcheck_results = {}
+
+
+def _source_read(app, docname, source) -> None:
+    app.env.temp_data.pop("mathcheck_page", None)
+    app.env.temp_data.pop("mathcheck_results", None)
+    app.env.temp_data["mathcheck_started"] = time.perf_counter()
+
+
+def _doctree_read(app, doctree: nodes.document) -> None:
+    """Store this page's results; fail every display formula that no directive verified."""
+    env = app.env
+    records = env.temp_data.pop("mathcheck_results", [])
+    page = env.temp_data.pop("mathcheck_page", None)
+    if page is not None:
+        app.mathcheck_seconds += sum(r.seconds for r in page.results if not r.cached)
+    env.mathcheck_results[env.docname] = records
+    for block in doctree.findall(nodes.math_block):
+        if block.get(MARK):
+            continue
+        logger.error(
+            "display formula is not verified: use math-claim, math-derivation, math-def, "
+            "or math-exempt with a :reason: (%r)",
+            block.astext()[:60],
+            location=block,
+            type="mathcheck",
+            subtype="unverified",
+        )
+        env.mathcheck_results[env.docname].append(
+            {
+                "label": block.get("label") or "(unlabelled)",
+                "kind": "unverified",
+                "source": relative_source(env, env.docname),
+                "line": block.line or 0,
+                "latex": block.astext(),
+                "step": None,
+                "evidence": [],
+                "problems": ["display formula is not verified"],
+                "reason": "",
+                "cached": False,
+            }
+        )
+
+
+def _purge(app, env, docname) -> None:
+    getattr(env, "mathcheck_results", {}).pop(docname, None)
+
+
+def _merge(app, env, docnames, other) -> None:
+    env.mathcheck_results.update(
+        {d: r for d, r in getattr(other, "mathcheck_results", {}).items() if d in docnames}
+    )
+
+
+def _outdated(app, env, added, changed, removed) -> list[str]:
+    # the ledger summarises every page: rebuild it whenever any page changed
+    if added or changed or removed:
+        return [d for d, recs in env.mathcheck_results.items() if d in _ledger_docs(env)]
+    return []
+
+
+def _ledger_docs(env) -> set[str]:
+    return {
+        d for d in env.found_docs if "{formula-ledger}" in Path(env.doc2path(d)).read_text("utf-8")
+    }
+
+
+def _doctree_resolved(app, doctree, fromdocname) -> None:
+    for placeholder in list(doctree.findall(ledger_placeholder)):
+        placeholder.replace_self(build_table(app, fromdocname, app.env.mathcheck_results))
+    for ref in doctree.findall(nodes.reference):
+        label = ref.get("mathcheck_ledger_label")
+        if label is None:
+            continue
+        targets = _ledger_docs(app.env)
+        if targets:
+            target = sorted(targets)[0]
+            ref["refuri"] = app.builder.get_relative_uri(fromdocname, target) + f"#ledger-{label}"
+
+
+def _build_finished(app, exception) -> None:
+    if exception is not None:
+        return
+    if app.mathcheck_cache is not None:
+        app.mathcheck_cache.save()
+    failing = [
+        (docname, r)
+        for docname, records in app.env.mathcheck_results.items()
+        for r in records
+        if r["problems"]
+    ]
+    logger.info(f"mathcheck: verified formulas in {app.mathcheck_seconds:.1f} s of checking")
+    if failing:
+        lines = "\n".join(f"  {r['source']}:{r['line']}: {r['label']}: {p}"
+                          for _, r in failing for p in r["problems"])  # fmt: skip
+        raise ExtensionError(f"{len(failing)} formula(s) failed verification:\n{lines}")
+
+
+def setup(app):
+    app.add_config_value("mathcheck_cache", ".mathcheck/cache.json", "env", types=[str])
+    app.add_directive("math-def", DefinitionDirective)
+    app.add_directive("math-claim", ClaimDirective)
+    app.add_directive("math-derivation", DerivationDirective)
+    app.add_directive("math-exempt", ExemptDirective)
+    app.add_directive("formula-ledger", LedgerDirective)
+    app.add_node(ledger_placeholder)
+    app.connect("builder-inited", _builder_inited)
+    app.connect("source-read", _source_read)
+    app.connect("doctree-read", _doctree_read)
+    app.connect("env-purge-doc", _purge)
+    app.connect("env-merge-info", _merge)
+    app.connect("env-get-outdated", _outdated)
+    app.connect("doctree-resolved", _doctree_resolved)
+    app.connect("build-finished", _build_finished)
+    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True,
+            "env_version": 1}  # fmt: skip

@@ -1,0 +1,126 @@
+"""The formula directives: display the LaTeX as written, and have the verifier prove it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.directives.patches import MathDirective
+from sphinx.util import logging
+
+from ..mathcheck import Formula, Page
+
+logger = logging.getLogger(__name__)
+
+# a math_block carrying this attribute was displayed by one of these directives
+MARK = "mathcheck_kind"
+
+
+def page_for(env) -> Page:
+    """The verifier's page for the document being read (a fresh scope per document)."""
+    page = env.temp_data.get("mathcheck_page")
+    if page is None:
+        source = relative_source(env, env.docname)
+        page = Page(source, cache=getattr(env.app, "mathcheck_cache", None))
+        env.temp_data["mathcheck_page"] = page
+    return page
+
+
+def relative_source(env, docname: str) -> str:
+    path = Path(env.doc2path(docname))
+    root = Path(env.app.confdir).parent
+    try:
+        return str(path.resolve().relative_to(root.resolve()))
+    except ValueError:
+        return str(path)
+
+
+class FormulaDirective(MathDirective):
+    """Base of ``math-def``, ``math-claim``, ``math-derivation`` and ``math-exempt``."""
+
+    kind = "claim"
+    required_arguments = 1  # the label
+    optional_arguments = 0
+    option_spec: ClassVar = {
+        "symbols": directives.unchanged,
+        "torch": directives.unchanged,
+        "package": directives.unchanged,
+        "reason": directives.unchanged,
+        "class": directives.class_option,
+    }
+
+    def run(self) -> list[nodes.Node]:
+        label = self.arguments[0].strip()
+        latex = "\n".join(self.content)
+        formula = Formula(
+            kind=self.kind,
+            label=label,
+            latex=latex,
+            source=relative_source(self.env, self.env.docname),
+            line=self.lineno,
+            content_line=self.content_offset + 1,
+            symbols=self.options.get("symbols", ""),
+            torch=self.options.get("torch", ""),
+            package=self.options.get("package", ""),
+            reason=self.options.get("reason", ""),
+        )
+        results = page_for(self.env).check(formula)
+        records = self.env.temp_data.setdefault("mathcheck_results", [])
+        for result in results:
+            records.append(result.to_dict())
+            for problem in result.problems:
+                logger.error(
+                    f"{result.label}: {problem}",
+                    location=(self.env.docname, result.line),
+                    type="mathcheck",
+                    subtype=self.kind,
+                )
+        self.arguments = []
+        self.options["label"] = label
+        self.content = self.content  # displayed exactly as written and checked
+        out = super().run()
+        block = next(n for n in out if isinstance(n, nodes.math_block))
+        block[MARK] = self.kind
+        block["classes"].append(f"mathcheck-{self.kind}")
+        out.append(self._caption(formula, all(r.ok for r in results)))
+        return out
+
+    def _caption(self, formula: Formula, ok: bool) -> nodes.Node:
+        """Under the formula: its symbols' domains and a link to its ledger entry."""
+        para = nodes.paragraph(classes=["mathcheck-caption"])
+        if formula.symbols:
+            para += nodes.Text("where ")
+            domains = [s.strip() for s in formula.symbols.split(";") if s.strip()]
+            for i, domain in enumerate(domains):
+                if i:
+                    para += nodes.Text(", ")
+                para += nodes.math(domain, domain)
+            para += nodes.Text(". ")
+        if formula.kind == "exempt":
+            para += nodes.Text(f"Not checked: {formula.reason} ")
+        else:
+            para += nodes.Text("✓ verified " if ok else "✗ not verified ")
+        ref = nodes.reference(
+            "", "(ledger)", internal=True, refuri="", classes=["mathcheck-ledger-link"]
+        )
+        ref["mathcheck_ledger_label"] = formula.label
+        para += ref
+        return para
+
+
+class DefinitionDirective(FormulaDirective):
+    kind = "definition"
+
+
+class ClaimDirective(FormulaDirective):
+    kind = "claim"
+
+
+class DerivationDirective(FormulaDirective):
+    kind = "derivation"
+
+
+class ExemptDirective(FormulaDirective):
+    kind = "exempt"

@@ -1,0 +1,96 @@
+"""The formula ledger: one row per display formula (and per derivation step), with evidence."""
+
+from __future__ import annotations
+
+from docutils import nodes
+from sphinx.util.docutils import SphinxDirective
+
+from ..mathcheck import Result
+from ..mathcheck.translate import pretty  # noqa: F401  (re-exported for templates)
+
+
+class ledger_placeholder(nodes.General, nodes.Element):
+    """Replaced by the ledger table once every page has been read."""
+
+
+class LedgerDirective(SphinxDirective):
+    """``{formula-ledger}``: where the ledger goes."""
+
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        self.env.app.mathcheck_ledger_docs.add(self.env.docname)
+        return [ledger_placeholder()]
+
+
+def _row(cells: list[nodes.Node | str]) -> nodes.row:
+    row = nodes.row()
+    for cell in cells:
+        entry = nodes.entry()
+        if isinstance(cell, str):
+            entry += nodes.paragraph(text=cell)
+        else:
+            entry += cell
+        row += entry
+    return row
+
+
+def _evidence_text(result: Result) -> str:
+    if result.kind == "exempt":
+        return f"exempt: {result.reason}"
+    parts = []
+    for e in result.evidence:
+        mark = "✓" if e.ok else "✗"
+        parts.append(f"{mark} {e.method}")
+    return ", ".join(parts)
+
+
+def build_table(app, fromdocname: str, records: dict[str, list[dict]]) -> list[nodes.Node]:
+    """The ledger's summary and table, linking each label to its formula."""
+    results = [
+        (docname, Result.from_dict(dict(r)))
+        for docname in sorted(records)
+        for r in records[docname]
+    ]
+    total = len(results)
+    exempt = sum(1 for _, r in results if r.kind == "exempt")
+    failed = sum(1 for _, r in results if not r.ok)
+    symbolic = sum(1 for _, r in results if "symbolic" in r.methods)
+    summary = nodes.paragraph(
+        text=f"{total} display formulas and derivation steps: {total - exempt - failed} verified "
+        f"({symbolic} symbolically), {exempt} exempt with a reason, {failed} failing."
+    )
+    table = nodes.table(classes=["mathcheck-ledger"])
+    group = nodes.tgroup(cols=8)
+    table += group
+    for width in (18, 12, 10, 26, 8, 9, 7, 10):
+        group += nodes.colspec(colwidth=width)
+    head = nodes.thead()
+    head += _row(["Formula", "Page", "Kind", "Evidence", "Points", "Worst error", "Time",
+                  "Status"])  # fmt: skip
+    group += head
+    body = nodes.tbody()
+    group += body
+    builder = app.builder
+    for docname, result in results:
+        uri = builder.get_relative_uri(fromdocname, docname) + f"#equation-{result.label}"
+        name = result.label + (f" (step {result.step})" if result.step else "")
+        link = nodes.paragraph()
+        link += nodes.reference("", name, internal=True, refuri=uri)
+        link["ids"] = [] if result.step and result.step > 1 else [f"ledger-{result.label}"]
+        title = app.env.titles.get(docname)
+        page = nodes.paragraph()
+        page += nodes.reference(
+            "", title.astext() if title else docname, internal=True,
+            refuri=builder.get_relative_uri(fromdocname, docname),
+        )  # fmt: skip
+        worst = result.worst_error
+        status = "exempt" if result.kind == "exempt" else ("verified" if result.ok else "FAILING")
+        if result.cached:
+            status += " (cached)"
+        body += _row([
+            link, page, result.kind + (f" {result.step}" if result.step else ""),
+            _evidence_text(result), str(result.points),
+            "—" if worst is None else f"{worst:.1e}", f"{result.seconds:.2f} s", status,
+        ])  # fmt: skip
+    return [summary, table]

@@ -338,7 +338,9 @@ class Parser:
             prefix = self.prefix_operator()
             if prefix is not None:
                 factors.append(prefix)
-                break  # a prefix operator takes the rest of the product
+                if self._took_rest:
+                    break  # a prefix operator took the rest of the product
+                continue
             factors.append(self.postfix(self.atom()))
         if not factors:
             raise self.error(
@@ -349,7 +351,8 @@ class Parser:
     def prefix_operator(self) -> Node | None:
         """Operators that apply to the rest of the product: \\ln p q, \\sum_i, d/dp."""
         tok = self.tok
-        if tok.text in ("\\ln", "\\log", "\\exp") and not self.peek().text in ("(", "^"):
+        self._took_rest = True
+        if tok.text in ("\\ln", "\\log", "\\exp") and self.peek().text not in ("(", "^"):
             self.take()
             if self.at("_"):
                 raise self.error("only the natural logarithm is read", hint="write \\ln or \\log")
@@ -592,6 +595,7 @@ class Parser:
                 f"derivative order {order} does not match the denominator",
                 hint="\\frac{\\partial^{2} f}{\\partial x \\partial y} or {\\partial x^{2}}",
             )
+        self._took_rest = operand is None
         if operand is None:
             operand = self.term()
         return Derivative(operand, tuple(wrt))

@@ -45,6 +45,14 @@ class _Sides:
     exprs: list[sympy.Expr]
     constraints: dict
     rows: int
+    symbol_values: dict
+
+    def precise(self, which: int, rows: np.ndarray) -> np.ndarray:
+        """Expression ``which`` at ``rows``, re-evaluated with 50 significant digits."""
+        out = self.values[which].copy()
+        for row in rows:
+            out[row] = prove.evaluate_precise(self.exprs[which], self.symbol_values, int(row))
+        return out
 
 
 class Page:
@@ -243,7 +251,8 @@ class Page:
             values = symbol_values(translator, columns)
             rows = max((len(c) for c in columns.values()), default=1)
             numeric = prove.evaluate(exprs, values, rows)
-            out.append(_Sides(assignment, columns, numeric, exprs, translator.constraints, rows))
+            out.append(_Sides(assignment, columns, numeric, exprs, translator.constraints, rows,
+                              values))  # fmt: skip
         return out
 
     def _step_evidence(self, evaluated: list[_Sides], step: int) -> list[Evidence]:
@@ -289,6 +298,9 @@ class Page:
             ns = bindings.namespace(self.scope, item.assignment, item.columns, sizes)
             theirs = bindings.evaluate(expression, ns, item.rows, what=f":{method}:")
             ours = item.values[0]
+            suspect = np.flatnonzero(~prove.agree(ours, theirs))
+            if suspect.size:
+                ours = item.precise(0, suspect)
             err = prove.relative_error(ours, theirs)
             bad = ~prove.agree(ours, theirs)
             points += item.rows
@@ -323,6 +335,9 @@ class Page:
                 index = Translator(self.scope, item.assignment)._index(var.indices[0], {})
                 grads = grads[:, index - 1]
             ours = item.values[0]
+            suspect = np.flatnonzero(~prove.agree(ours, grads))
+            if suspect.size:
+                ours = item.precise(0, suspect)
             err = prove.relative_error(ours, grads)
             bad = ~prove.agree(ours, grads)
             points += item.rows
@@ -346,6 +361,9 @@ def _numeric(evaluated: list[_Sides], a: int, b: int) -> Evidence:
     worst, points, valid = 0.0, 0, 0
     for item in evaluated:
         left, right = item.values[a], item.values[b]
+        suspect = np.flatnonzero(~prove.agree(left, right))
+        if suspect.size:  # rule out float64 cancellation before calling it a counter-example
+            left, right = item.precise(a, suspect), item.precise(b, suspect)
         both_nan = np.isnan(left) & np.isnan(right)
         ok = prove.agree(left, right)
         err = np.where(both_nan, 0.0, prove.relative_error(left, right))

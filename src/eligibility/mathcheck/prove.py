@@ -60,6 +60,26 @@ def evaluate(exprs: list[sympy.Expr], values: dict[sympy.Symbol, np.ndarray], ro
     return [np.broadcast_to(np.asarray(r, dtype=float), (rows,)) for r in results]
 
 
+def evaluate_precise(
+    expr: sympy.Expr, values: dict[sympy.Symbol, np.ndarray], row: int, digits: int = 50
+) -> float:
+    """Re-evaluate one row with ``digits`` significant digits (mpmath).
+
+    Float64 loses everything to cancellation in naive forms such as 1 − σ(20); a row that
+    disagrees in float64 is re-evaluated here before it counts as a counter-example.
+    """
+    import mpmath
+
+    symbols = sorted(values, key=lambda s: s.name)
+    with mpmath.workdps(digits):
+        fn = sympy.lambdify(symbols, expr, modules="mpmath")
+        try:
+            value = fn(*(mpmath.mpf(float(values[s][row])) for s in symbols))
+            return float(mpmath.re(value))
+        except (ZeroDivisionError, ValueError, OverflowError):
+            return float("nan")
+
+
 def relative_error(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """|a − b| scaled by the size of both; equal infinities count as agreement."""
     with np.errstate(all="ignore"):

@@ -1,0 +1,72 @@
+"""End to end through sphinx-build with the book's own configuration: a true page builds and
+lands in the ledger; a wrong formula, or an unverified display formula, fails the build with
+file, line, label and what is wrong."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURE = ROOT / "tests" / "fixtures" / "book"
+
+pytestmark = pytest.mark.slow
+
+
+def build(tmp_path: Path, edit=None) -> subprocess.CompletedProcess:
+    src = tmp_path / "src"
+    shutil.copytree(FIXTURE, src)
+    if edit:
+        page = src / "sample.md"
+        page.write_text(edit(page.read_text()))
+    return subprocess.run(
+        [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-c", str(ROOT / "conf"),
+         "-b", "html", "-D", f"nb_execution_cache_path={tmp_path / 'jcache'}",
+         str(src), str(tmp_path / "out" / "html")],  # fmt: skip
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=600,
+    )
+
+
+def test_a_true_page_builds_and_every_formula_is_in_the_ledger(tmp_path):
+    run = build(tmp_path)
+    assert run.returncode == 0, run.stderr
+    ledger = (tmp_path / "out" / "html" / "ledger.html").read_text()
+    for label in ("eq-sample-pmf", "eq-sample-eligibility", "eq-sample-update"):
+        assert f"#equation-{label}" in ledger
+    assert "notation: an update rule defines an algorithm" in ledger
+    assert "3 display formulas and derivation steps: 2 verified" in ledger
+    page = (tmp_path / "out" / "html" / "sample.html").read_text()
+    assert 'id="equation-eq-sample-eligibility"' in page
+
+
+def test_a_flipped_sign_fails_the_build_with_file_line_label_and_counterexample(tmp_path):
+    run = build(tmp_path, lambda text: text.replace(r"\frac{y - p}{p (1 - p)}", r"\frac{p - y}{p (1 - p)}"))
+    assert run.returncode != 0
+    line = next(n for n, text in enumerate((FIXTURE / "sample.md").read_text().splitlines(), 1)
+                if "math-claim" in text)  # fmt: skip
+    pattern = (
+        rf"sample\.md:{line}: ERROR: eq-sample-eligibility: lhs − rhs ≠ 0 at y=\d, p=[\d.e−-]+ "
+        r"\(lhs [−\d.e]+, rhs [−\d.e]+\)"
+    )
+    assert re.search(pattern, run.stderr), run.stderr
+
+
+def test_an_unverified_display_formula_fails_the_build(tmp_path):
+    run = build(tmp_path, lambda text: text + "\n$$\na = b\n$$\n")
+    assert run.returncode != 0
+    assert "display formula is not verified" in run.stderr, run.stderr
+
+
+def test_an_unreadable_formula_names_the_column_and_a_hint(tmp_path):
+    run = build(tmp_path, lambda text: text.replace(r"\frac{y - p}{p (1 - p)}", r"\frac{y - p}{p \neq 1}"))
+    assert run.returncode != 0
+    assert r"eq-sample-eligibility: \neq is not read by the verifier at column" in run.stderr
+    assert "hint:" in run.stderr

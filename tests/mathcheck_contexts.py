@@ -63,8 +63,16 @@ def page_with(context: str) -> Page:
     page = Page(f"tests/{context}.md")
     for n, (latex, symbols, torch_expr) in enumerate(CONTEXTS[context]):
         [result] = page.check(
-            Formula("definition", f"eq-def-{n}", latex, page.source, 1, 2, symbols=symbols,
-                    torch=torch_expr)  # fmt: skip
+            Formula(
+                "definition",
+                f"eq-def-{n}",
+                latex,
+                page.source,
+                1,
+                2,
+                symbols=symbols,
+                torch=torch_expr,
+            )
         )
         assert result.ok, result.problems
     return page

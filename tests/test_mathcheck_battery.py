@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (LaTeX formulas read best on one line)
 r"""The verifier's two batteries: true formulas written many ways must pass (no false alarms),
 wrong ones must fail (the kill rate is 100%).
 
@@ -26,13 +27,22 @@ TRUE = [
     ("bernoulli", rf"{E_BERNOULLI} = \frac{{y - p}}{{p - p^{{2}}}}"),
     ("bernoulli", r"\frac{\partial \log g(y; p)}{\partial p} = (y - p) \cdot \frac{1}{p(1-p)}"),
     ("bernoulli", rf"\mathbb{{E}}_{{y}}\left[ {E_BERNOULLI} \right] = 0"),
-    ("bernoulli", rf"\mathbb{{E}}_{{y}}\left[ \left({E_BERNOULLI}\right)^{{2}} \right] = \frac{{1}}{{p(1 - p)}}"),
-    ("bernoulli", r"-\mathbb{E}_{y}\left[ \frac{\partial^{2} \ln g(y; p)}{\partial p^{2}} \right] = \frac{1}{p (1 - p)}"),
+    (
+        "bernoulli",
+        rf"\mathbb{{E}}_{{y}}\left[ \left({E_BERNOULLI}\right)^{{2}} \right] = \frac{{1}}{{p(1 - p)}}",
+    ),
+    (
+        "bernoulli",
+        r"-\mathbb{E}_{y}\left[ \frac{\partial^{2} \ln g(y; p)}{\partial p^{2}} \right] = \frac{1}{p (1 - p)}",
+    ),
     # Bernoulli, logit: the logistic written three ways
     ("bernoulli-logits", rf"{E_LOGIT} = y - \sigma(\theta)"),
     ("bernoulli-logits", rf"{E_LOGIT} = y - \frac{{1}}{{1 + \exp(-\theta)}}"),
     ("bernoulli-logits", rf"{E_LOGIT} = y - \frac{{\exp(\theta)}}{{1 + \exp(\theta)}}"),
-    ("bernoulli-logits", r"-\frac{\partial^{2} \ln g(y; \theta)}{\partial \theta^{2}} = \sigma(\theta) (1 - \sigma(\theta))"),
+    (
+        "bernoulli-logits",
+        r"-\frac{\partial^{2} \ln g(y; \theta)}{\partial \theta^{2}} = \sigma(\theta) (1 - \sigma(\theta))",
+    ),
     # Categorical with torch's unnormalised probs
     ("categorical", rf"{E_CAT} = \frac{{\delta_{{jk}}}}{{\pi_k}} - \frac{{1}}{{{SUM_PI}}}"),
     ("categorical", rf"{E_CAT} = \frac{{\mathbb{{1}}[j = k]}}{{\pi_j}} - \frac{{1}}{{{SUM_PI}}}"),
@@ -43,42 +53,92 @@ TRUE = [
     ("simplex", rf"{E_SIMPLEX} = \frac{{\delta_{{jk}}}}{{q_k}} - 1"),
     # Categorical logits: index form and softmax form
     ("categorical-logits", rf"{E_CAT_LOGIT} = \delta_{{jk}} - \operatorname{{softmax}}(\theta)_j"),
-    ("categorical-logits", rf"{E_CAT_LOGIT} = \mathbb{{1}}[k = j] - \frac{{\exp(\theta_j)}}{{\sum_{{i=1}}^{{K}} \exp(\theta_i)}}"),
-    ("categorical-logits", rf"\mathbb{{E}}_{{k}}\left[ {E_CAT_LOGIT} \frac{{\partial \ln g(k; \theta)}}{{\partial \theta_i}} \right] = \delta_{{ij}} \operatorname{{softmax}}(\theta)_i - \operatorname{{softmax}}(\theta)_i \operatorname{{softmax}}(\theta)_j"),
+    (
+        "categorical-logits",
+        rf"{E_CAT_LOGIT} = \mathbb{{1}}[k = j] - \frac{{\exp(\theta_j)}}{{\sum_{{i=1}}^{{K}} \exp(\theta_i)}}",
+    ),
+    (
+        "categorical-logits",
+        rf"\mathbb{{E}}_{{k}}\left[ {E_CAT_LOGIT} \frac{{\partial \ln g(k; \theta)}}{{\partial \theta_i}} \right] = \delta_{{ij}} \operatorname{{softmax}}(\theta)_i - \operatorname{{softmax}}(\theta)_i \operatorname{{softmax}}(\theta)_j",
+    ),
     # Multinomial: the coefficient drops out
     ("multinomial", rf"{E_MULTI} = \frac{{x_j}}{{\pi_j}} - \frac{{n}}{{{SUM_PI}}}"),
     ("multinomial", rf"{E_MULTI} = \frac{{x_j {SUM_PI} - n \pi_j}}{{\pi_j {SUM_PI}}}"),
     ("multinomial", rf"\mathbb{{E}}_{{x}}\left[ {E_MULTI} \right] = 0"),
-]  # fmt: skip
+]
 
 WRONG = [
     # flipped signs
     ("flipped sign", "bernoulli", rf"{E_BERNOULLI} = \frac{{p - y}}{{p (1 - p)}}"),
     ("flipped sign", "bernoulli-logits", rf"{E_LOGIT} = \sigma(\theta) - y"),
     ("flipped sign", "bernoulli-logits", rf"{E_LOGIT} = y - \sigma(-\theta)"),
-    ("flipped sign", "categorical", rf"{E_CAT} = \frac{{1}}{{{SUM_PI}}} - \frac{{\delta_{{jk}}}}{{\pi_k}}"),
-    ("flipped sign", "bernoulli", r"\mathbb{E}_{y}\left[ \frac{\partial^{2} \ln g(y; p)}{\partial p^{2}} \right] = \frac{1}{p (1 - p)}"),
+    (
+        "flipped sign",
+        "categorical",
+        rf"{E_CAT} = \frac{{1}}{{{SUM_PI}}} - \frac{{\delta_{{jk}}}}{{\pi_k}}",
+    ),
+    (
+        "flipped sign",
+        "bernoulli",
+        r"\mathbb{E}_{y}\left[ \frac{\partial^{2} \ln g(y; p)}{\partial p^{2}} \right] = \frac{1}{p (1 - p)}",
+    ),
     # missing normaliser
     ("missing normaliser", "categorical", rf"{E_CAT} = \frac{{\delta_{{jk}}}}{{\pi_k}}"),
     ("missing normaliser", "multinomial", rf"{E_MULTI} = \frac{{x_j}}{{\pi_j}}"),
-    ("missing normaliser", "categorical-logits", rf"{E_CAT_LOGIT} = \delta_{{jk}} - \exp(\theta_j)"),
+    (
+        "missing normaliser",
+        "categorical-logits",
+        rf"{E_CAT_LOGIT} = \delta_{{jk}} - \exp(\theta_j)",
+    ),
     # swapped indices
-    ("swapped index", "categorical-logits", rf"{E_CAT_LOGIT} = \delta_{{jk}} - \operatorname{{softmax}}(\theta)_k"),
-    ("swapped index", "categorical", rf"{E_CAT} = \frac{{\delta_{{jk}}}}{{\pi_k}} - \frac{{\pi_j}}{{\pi_k {SUM_PI}}}"),
-    ("swapped index", "categorical-logits", rf"\mathbb{{E}}_{{k}}\left[ {E_CAT_LOGIT} \frac{{\partial \ln g(k; \theta)}}{{\partial \theta_i}} \right] = \delta_{{ij}} \operatorname{{softmax}}(\theta)_i - \operatorname{{softmax}}(\theta)_i \operatorname{{softmax}}(\theta)_i"),
+    (
+        "swapped index",
+        "categorical-logits",
+        rf"{E_CAT_LOGIT} = \delta_{{jk}} - \operatorname{{softmax}}(\theta)_k",
+    ),
+    (
+        "swapped index",
+        "categorical",
+        rf"{E_CAT} = \frac{{\delta_{{jk}}}}{{\pi_k}} - \frac{{\pi_j}}{{\pi_k {SUM_PI}}}",
+    ),
+    (
+        "swapped index",
+        "categorical-logits",
+        rf"\mathbb{{E}}_{{k}}\left[ {E_CAT_LOGIT} \frac{{\partial \ln g(k; \theta)}}{{\partial \theta_i}} \right] = \delta_{{ij}} \operatorname{{softmax}}(\theta)_i - \operatorname{{softmax}}(\theta)_i \operatorname{{softmax}}(\theta)_i",
+    ),
     # wrong power or factor
     ("wrong power", "bernoulli", rf"{E_BERNOULLI} = \frac{{y - p}}{{p^{{2}} (1 - p)}}"),
-    ("wrong power", "bernoulli", rf"\mathbb{{E}}_{{y}}\left[ \left({E_BERNOULLI}\right)^{{2}} \right] = \frac{{1}}{{p^{{2}} (1 - p)^{{2}}}}"),
+    (
+        "wrong power",
+        "bernoulli",
+        rf"\mathbb{{E}}_{{y}}\left[ \left({E_BERNOULLI}\right)^{{2}} \right] = \frac{{1}}{{p^{{2}} (1 - p)^{{2}}}}",
+    ),
     ("wrong factor", "bernoulli", rf"{E_BERNOULLI} = \frac{{2 (y - p)}}{{p (1 - p)}}"),
-    ("wrong factor", "bernoulli-logits", r"-\frac{\partial^{2} \ln g(y; \theta)}{\partial \theta^{2}} = \sigma(\theta) (1 - \sigma(\theta))^{2}"),
-    ("wrong factor", "multinomial", rf"{E_MULTI} = \frac{{n x_j}}{{\pi_j}} - \frac{{n}}{{{SUM_PI}}}"),
+    (
+        "wrong factor",
+        "bernoulli-logits",
+        r"-\frac{\partial^{2} \ln g(y; \theta)}{\partial \theta^{2}} = \sigma(\theta) (1 - \sigma(\theta))^{2}",
+    ),
+    (
+        "wrong factor",
+        "multinomial",
+        rf"{E_MULTI} = \frac{{n x_j}}{{\pi_j}} - \frac{{n}}{{{SUM_PI}}}",
+    ),
     # off-by-one in n
-    ("off-by-one n", "multinomial", rf"{E_MULTI} = \frac{{x_j}}{{\pi_j}} - \frac{{n - 1}}{{{SUM_PI}}}"),
-    ("off-by-one n", "multinomial", rf"{E_MULTI} = \frac{{x_j}}{{\pi_j}} - \frac{{n + 1}}{{{SUM_PI}}}"),
+    (
+        "off-by-one n",
+        "multinomial",
+        rf"{E_MULTI} = \frac{{x_j}}{{\pi_j}} - \frac{{n - 1}}{{{SUM_PI}}}",
+    ),
+    (
+        "off-by-one n",
+        "multinomial",
+        rf"{E_MULTI} = \frac{{x_j}}{{\pi_j}} - \frac{{n + 1}}{{{SUM_PI}}}",
+    ),
     # wrong domain: true only on the simplex, stated for torch's unnormalised probs
     ("wrong domain", "categorical", rf"{E_CAT} = \frac{{\delta_{{jk}}}}{{\pi_k}} - 1"),
     ("wrong domain", "categorical", rf"\sum_{{j=1}}^{{K}} {E_CAT} = \frac{{1}}{{\pi_k}} - K"),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(("context", "latex"), TRUE)

@@ -25,9 +25,22 @@ def build(tmp_path: Path, edit=None) -> subprocess.CompletedProcess:
         page = src / "sample.md"
         page.write_text(edit(page.read_text()))
     return subprocess.run(
-        [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-c", str(ROOT / "conf"),
-         "-b", "html", "-D", f"nb_execution_cache_path={tmp_path / 'jcache'}",
-         str(src), str(tmp_path / "out" / "html")],  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "-W",
+            "--keep-going",
+            "-q",
+            "-c",
+            str(ROOT / "conf"),
+            "-b",
+            "html",
+            "-D",
+            f"nb_execution_cache_path={tmp_path / 'jcache'}",
+            str(src),
+            str(tmp_path / "out" / "html"),
+        ],
         capture_output=True,
         text=True,
         cwd=tmp_path,
@@ -48,10 +61,15 @@ def test_a_true_page_builds_and_every_formula_is_in_the_ledger(tmp_path):
 
 
 def test_a_flipped_sign_fails_the_build_with_file_line_label_and_counterexample(tmp_path):
-    run = build(tmp_path, lambda text: text.replace(r"\frac{y - p}{p (1 - p)}", r"\frac{p - y}{p (1 - p)}"))
+    run = build(
+        tmp_path, lambda text: text.replace(r"\frac{y - p}{p (1 - p)}", r"\frac{p - y}{p (1 - p)}")
+    )
     assert run.returncode != 0
-    line = next(n for n, text in enumerate((FIXTURE / "sample.md").read_text().splitlines(), 1)
-                if "math-claim" in text)  # fmt: skip
+    line = next(
+        n
+        for n, text in enumerate((FIXTURE / "sample.md").read_text().splitlines(), 1)
+        if "math-claim" in text
+    )
     pattern = (
         rf"sample\.md:{line}: ERROR: eq-sample-eligibility: lhs − rhs ≠ 0 at y=\d, p=[\d.e−-]+ "
         r"\(lhs [−\d.e]+, rhs [−\d.e]+\)"
@@ -66,7 +84,9 @@ def test_an_unverified_display_formula_fails_the_build(tmp_path):
 
 
 def test_an_unreadable_formula_names_the_column_and_a_hint(tmp_path):
-    run = build(tmp_path, lambda text: text.replace(r"\frac{y - p}{p (1 - p)}", r"\frac{y - p}{p \neq 1}"))
+    run = build(
+        tmp_path, lambda text: text.replace(r"\frac{y - p}{p (1 - p)}", r"\frac{y - p}{p \neq 1}")
+    )
     assert run.returncode != 0
     assert r"eq-sample-eligibility: \neq is not read by the verifier at column" in run.stderr
     assert "hint:" in run.stderr

@@ -22,8 +22,12 @@ def main(argv: list[str] | None = None) -> int:
         description="Check every display formula of the given MyST pages.",
     )
     parser.add_argument("paths", nargs="+", type=Path, help="MyST .md files or folders")
-    parser.add_argument("--cache", type=Path, default=None,
-                        help="a cache file; only formulas that changed are re-checked")  # fmt: skip
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        default=None,
+        help="a cache file; only formulas that changed are re-checked",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="list every formula")
     args = parser.parse_args(argv)
 
@@ -44,8 +48,10 @@ def main(argv: list[str] | None = None) -> int:
         page = Page(source, cache=cache)
         for line, text in stray:
             problems += 1
-            print(f"{source}:{line}: display formula is not verified: {text[:60]!r} "
-                  "(use math-claim, math-derivation, math-def, or math-exempt with a :reason:)")  # fmt: skip
+            print(
+                f"{source}:{line}: display formula is not verified: {text[:60]!r} "
+                "(use math-claim, math-derivation, math-def, or math-exempt with a :reason:)"
+            )
         for formula in formulas:
             for result in page.check(formula):
                 checked += 1
@@ -54,13 +60,17 @@ def main(argv: list[str] | None = None) -> int:
                     print(message)
                 if args.verbose and result.ok:
                     step = f" step {result.step}" if result.step else ""
-                    print(f"{result.source}:{result.line}: {result.label}{step}: ok "
-                          f"({', '.join(result.methods)}; {result.points} points)")  # fmt: skip
+                    print(
+                        f"{result.source}:{result.line}: {result.label}{step}: ok "
+                        f"({', '.join(result.methods)}; {result.points} points)"
+                    )
     if cache:
         cache.save()
     seconds = time.perf_counter() - start
-    print(f"mathcheck: {checked} formula(s) and steps in {len(files)} file(s), "
-          f"{problems} problem(s), {seconds:.1f} s")  # fmt: skip
+    print(
+        f"mathcheck: {checked} formula(s) and steps in {len(files)} file(s), "
+        f"{problems} problem(s), {seconds:.1f} s"
+    )
     return 1 if problems else 0
 
 

@@ -55,7 +55,7 @@ def evaluate(expression: str, ns: dict, rows: int, *, what: str, grad_of: str | 
         target = local[grad_of].clone().requires_grad_(True)
         local[grad_of] = target
     try:
-        value = eval(compile(expression, f"<{what}>", "eval"), glob, local)  # noqa: S307
+        value = eval(compile(expression, f"<{what}>", "eval"), glob, local)
     except Exception as exc:  # the author's expression: report whatever it raised
         raise FormulaError(f"{what} `{expression}` raised {type(exc).__name__}: {exc}") from None
     if not isinstance(value, torch.Tensor):
@@ -63,7 +63,7 @@ def evaluate(expression: str, ns: dict, rows: int, *, what: str, grad_of: str | 
     if target is not None:
         (value,) = torch.autograd.grad(value.sum(), target)
     try:
-        return np.broadcast_to(value.detach().double().numpy(), (rows,) + value.shape[1:])
+        return np.broadcast_to(value.detach().double().numpy(), (rows, *value.shape[1:]))
     except ValueError:
         raise FormulaError(
             f"{what} `{expression}` gave shape {tuple(value.shape)}; "

@@ -94,7 +94,7 @@ def parse_declarations(text: str) -> list[Declaration]:
     >>> parse_declarations(r"p \in (0 1)")
     Traceback (most recent call last):
     ...
-    eligibility.mathcheck.errors.ParseError: expected ',' but found '1' in "p \in (0 1)" at column 10
+    eligibility.mathcheck.errors.ParseError: expected ',' but found '1' in "p \in (0 1)" ...
     """
     declarations: list[Declaration] = []
     for entry in _split_entries(text):
@@ -102,7 +102,9 @@ def parse_declarations(text: str) -> list[Declaration]:
         try:
             names, domain = parser.declaration()
         except ParseError as exc:
-            raise ParseError(f'{exc.message} in "{entry}"', column=exc.column, hint=exc.hint) from None
+            raise ParseError(
+                f'{exc.message} in "{entry}"', column=exc.column, hint=exc.hint
+            ) from None
         declarations.extend(Declaration(name, domain, entry) for name in names)
     return declarations
 
@@ -156,8 +158,11 @@ class _DomainParser(Parser):
             letter = self.take().text
             self.expect("}")
             if letter != "R":
-                raise ParseError(f"\\mathbb{{{letter}}} is not a domain here", column=tok.pos,
-                                 hint="use \\mathbb{R}, an interval or a finite set")  # fmt: skip
+                raise ParseError(
+                    f"\\mathbb{{{letter}}} is not a domain here",
+                    column=tok.pos,
+                    hint="use \\mathbb{R}, an interval or a finite set",
+                )
             return self.power(Interval(-math.inf, math.inf))
         if tok.text in ("(", "["):
             return self.power(self.interval())
@@ -237,7 +242,9 @@ class _DomainParser(Parser):
         self.expect("^")
         size = self.script()
         if not (self.at(":") or self.at("\\mid")):
-            raise self.error("expected ':' in the set-builder", hint="\\{x \\in \\mathbb{N}^{K} : ...\\}")
+            raise self.error(
+                "expected ':' in the set-builder", hint="\\{x \\in \\mathbb{N}^{K} : ...\\}"
+            )
         self.take()
         total_side = self.expr()
         self.expect("=")

@@ -4,10 +4,11 @@ r"""Which discrete symbols a formula needs, every instance of them, and sample p
 >>> from eligibility.mathcheck.latex import parse_equation
 >>> from eligibility.mathcheck.scope import Scope
 >>> scope = Scope()
->>> scope.declare(parse_declarations(r"K \in \{2, 3\}; j \in \{1, \dots, K\}; \pi \in (0, \infty)^{K}"), "d")
+>>> text = r"K \in \{2, 3\}; j \in \{1, \dots, K\}; \pi \in (0, \infty)^{K}"
+>>> scope.declare(parse_declarations(text), "d")
 >>> nodes = parse_equation(r"\pi_j", functions=set())
->>> [sorted(a.items()) for a in instances(scope, needed_names(nodes, scope))]
-[[('K', 2), ('j', 1)], [('K', 2), ('j', 2)], [('K', 3), ('j', 1)], [('K', 3), ('j', 2)], [('K', 3), ('j', 3)]]
+>>> [(a["K"], a["j"]) for a in instances(scope, needed_names(nodes, scope))]
+[(2, 1), (2, 2), (3, 1), (3, 2), (3, 3)]
 """
 
 from __future__ import annotations

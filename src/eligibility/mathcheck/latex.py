@@ -171,16 +171,74 @@ def walk(node: Node):
 # --- tokens -----------------------------------------------------------------------------------
 
 GREEK = {
-    "alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta",
-    "vartheta", "iota", "kappa", "lambda", "mu", "nu", "xi", "pi", "rho", "sigma", "tau",
-    "upsilon", "phi", "varphi", "chi", "psi", "omega", "Gamma", "Delta", "Theta", "Lambda",
-    "Xi", "Pi", "Sigma", "Phi", "Psi", "Omega", "ell",
-}  # fmt: skip
+    "alpha",
+    "beta",
+    "gamma",
+    "delta",
+    "epsilon",
+    "varepsilon",
+    "zeta",
+    "eta",
+    "theta",
+    "vartheta",
+    "iota",
+    "kappa",
+    "lambda",
+    "mu",
+    "nu",
+    "xi",
+    "pi",
+    "rho",
+    "sigma",
+    "tau",
+    "upsilon",
+    "phi",
+    "varphi",
+    "chi",
+    "psi",
+    "omega",
+    "Gamma",
+    "Delta",
+    "Theta",
+    "Lambda",
+    "Xi",
+    "Pi",
+    "Sigma",
+    "Phi",
+    "Psi",
+    "Omega",
+    "ell",
+}
 IGNORED = {
-    ",", ";", ":", "!", " ", "quad", "qquad", "left", "right", "bigl", "bigr", "Bigl", "Bigr",
-    "biggl", "biggr", "Biggl", "Biggr", "big", "Big", "bigg", "Bigg", "displaystyle",
-    "textstyle", "limits", "nonumber", "notag", "\\", "middle",
-}  # fmt: skip
+    ",",
+    ";",
+    ":",
+    "!",
+    " ",
+    "quad",
+    "qquad",
+    "left",
+    "right",
+    "bigl",
+    "bigr",
+    "Bigl",
+    "Bigr",
+    "biggl",
+    "biggr",
+    "Biggl",
+    "Biggr",
+    "big",
+    "Big",
+    "bigg",
+    "Bigg",
+    "displaystyle",
+    "textstyle",
+    "limits",
+    "nonumber",
+    "notag",
+    "\\",
+    "middle",
+}
 ENVIRONMENTS = {"aligned", "split", "gathered", "align", "align*", "equation", "equation*"}
 DECORATIONS = {"bar": "bar", "hat": "hat", "tilde": "tilde", "overline": "bar"}
 UNSUPPORTED = {
@@ -286,7 +344,9 @@ class Parser:
     def expect(self, text: str, hint: str | None = None) -> Token:
         if not self.at(text):
             found = self.tok.text or "end of formula"
-            raise ParseError(f"expected '{text}' but found '{found}'", column=self.tok.pos, hint=hint)
+            raise ParseError(
+                f"expected '{text}' but found '{found}'", column=self.tok.pos, hint=hint
+            )
         return self.take()
 
     def error(self, message: str, hint: str | None = None) -> ParseError:
@@ -388,8 +448,11 @@ class Parser:
         if tok.kind == "num":
             # LaTeX reads p^23 as p^2 * 3; insist on braces rather than guess
             if len(tok.text) > 1:
-                raise ParseError("a multi-digit exponent needs braces", column=tok.pos,
-                                 hint=f"write ^{{{tok.text}}}")  # fmt: skip
+                raise ParseError(
+                    "a multi-digit exponent needs braces",
+                    column=tok.pos,
+                    hint=f"write ^{{{tok.text}}}",
+                )
             return Num(tok.text)
         if tok.kind == "letter":
             return Sym(tok.text, pos=tok.pos)
@@ -492,8 +555,11 @@ class Parser:
             vec = self.take()
             vector = _symbol_name(vec)
             if vector is None:
-                raise ParseError("softmax takes a vector symbol", column=vec.pos,
-                                 hint="write \\operatorname{softmax}(\\theta)_k")  # fmt: skip
+                raise ParseError(
+                    "softmax takes a vector symbol",
+                    column=vec.pos,
+                    hint="write \\operatorname{softmax}(\\theta)_k",
+                )
             self.expect(")")
             if index is None:
                 self.expect("_", hint="softmax is read component-wise: add the index, e.g. _k")
@@ -504,8 +570,11 @@ class Parser:
             arg = self.expr()
             self.expect(")")
             return Func("sigma" if name == "sigmoid" else "logit", arg)
-        raise ParseError(f"unknown operator {name}", column=start,
-                         hint="the verifier reads softmax, logit and sigmoid")  # fmt: skip
+        raise ParseError(
+            f"unknown operator {name}",
+            column=start,
+            hint="the verifier reads softmax, logit and sigmoid",
+        )
 
     def blackboard(self) -> Node:
         start = self.take().pos
@@ -523,8 +592,11 @@ class Parser:
                 else:
                     var = _symbol_name(self.take())
             if var is None:
-                raise ParseError("an expectation needs its random variable", column=start,
-                                 hint="write \\mathbb{E}_{y}[\\dots]")  # fmt: skip
+                raise ParseError(
+                    "an expectation needs its random variable",
+                    column=start,
+                    hint="write \\mathbb{E}_{y}[\\dots]",
+                )
             if not (self.at("[") or self.at("(") or self.at("\\{")):
                 raise self.error("expected '[' after \\mathbb{E}_{...}")
             close = {"[": "]", "(": ")", "\\{": "\\}"}[self.take().text]
@@ -540,8 +612,9 @@ class Parser:
             right = self.expr()
             self.expect(close)
             return Indicator(left, right)
-        raise ParseError(f"\\mathbb{{{letter}}} is not read here", column=start,
-                         hint="sets belong in :symbols:")  # fmt: skip
+        raise ParseError(
+            f"\\mathbb{{{letter}}} is not read here", column=start, hint="sets belong in :symbols:"
+        )
 
     def big_operator(self) -> Node:
         op = self.take().text[1:]
@@ -618,16 +691,18 @@ class Parser:
         if self.at("_"):
             self.take()
             indices = self.index_list()
-        if self.at("^") and self.peek().text in ("*", "\\ast", "\\star", "{"):
-            if self.peek().text != "{" or self.peek(2).text in ("*", "\\ast", "\\star"):
+        stars = ("*", "\\ast", "\\star")
+        if self.at("^") and (
+            self.peek().text in stars or (self.peek().text == "{" and self.peek(2).text in stars)
+        ):
+            self.take()
+            braced = self.at("{")
+            if braced:
                 self.take()
-                braced = self.at("{")
-                if braced:
-                    self.take()
-                self.take()
-                if braced:
-                    self.expect("}")
-                name += "star"
+            self.take()
+            if braced:
+                self.expect("}")
+            name += "star"
         if allow_call and name in self.functions and self.at("("):
             self.take()
             args = [self.expr()]
@@ -639,8 +714,11 @@ class Parser:
                 raise ParseError("a defined function takes no subscript", column=tok.pos)
             return Call(name, tuple(args), pos=tok.pos)
         if allow_call and name in self.functions:
-            raise ParseError(f"function {name} needs its arguments", column=tok.pos,
-                             hint=f"write {name}(...) as it was defined")  # fmt: skip
+            raise ParseError(
+                f"function {name} needs its arguments",
+                column=tok.pos,
+                hint=f"write {name}(...) as it was defined",
+            )
         return Sym(name, indices, pos=tok.pos)
 
     def single_index(self) -> Node:

@@ -32,7 +32,9 @@ DIRECTIVES = {
     "math-derivation": "derivation",
     "math-exempt": "exempt",
 }
-_OPEN = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|~{3,}|:{3,})\{(?P<name>[\w:-]+)\}\s*(?P<arg>.*)$")
+_OPEN = re.compile(
+    r"^(?P<indent>\s*)(?P<fence>`{3,}|~{3,}|:{3,})\{(?P<name>[\w:-]+)\}\s*(?P<arg>.*)$"
+)
 _CODE = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|~{3,})(?!\{)")
 _AMS = re.compile(r"^\s*\\begin\{(equation|align|gather|multline|eqnarray|flalign)\*?\}")
 

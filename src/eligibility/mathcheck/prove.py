@@ -45,8 +45,10 @@ def _gamma(x):
 
 _NUMPY_EXTRAS = {
     "factorial": lambda x: _gamma(np.asarray(x, dtype=float) + 1),
-    "binomial": lambda n, k: _gamma(np.asarray(n, float) + 1)
-    / (_gamma(np.asarray(k, float) + 1) * _gamma(np.asarray(n, float) - k + 1)),
+    "binomial": lambda n, k: (
+        _gamma(np.asarray(n, float) + 1)
+        / (_gamma(np.asarray(k, float) + 1) * _gamma(np.asarray(n, float) - k + 1))
+    ),
 }
 
 

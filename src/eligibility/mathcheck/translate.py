@@ -36,10 +36,27 @@ from .scope import Definition, Scope
 Value = sympy.Expr | list  # a scalar, or a vector's components
 
 PRETTY = {
-    "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "eta": "η",
-    "theta": "θ", "lambda": "λ", "mu": "μ", "nu": "ν", "xi": "ξ", "pi": "π", "rho": "ρ",
-    "sigma": "σ", "tau": "τ", "phi": "φ", "chi": "χ", "psi": "ψ", "omega": "ω", "ell": "ℓ",
-}  # fmt: skip
+    "alpha": "α",
+    "beta": "β",
+    "gamma": "γ",
+    "delta": "δ",
+    "epsilon": "ε",
+    "eta": "η",
+    "theta": "θ",
+    "lambda": "λ",
+    "mu": "μ",
+    "nu": "ν",
+    "xi": "ξ",
+    "pi": "π",
+    "rho": "ρ",
+    "sigma": "σ",
+    "tau": "τ",
+    "phi": "φ",
+    "chi": "χ",
+    "psi": "ψ",
+    "omega": "ω",
+    "ell": "ℓ",
+}
 
 
 def pretty(name: str) -> str:
@@ -94,8 +111,9 @@ class Translator:
             if name in self.assignment:
                 return [sympy.Integer(v) for v in self.assignment[name]]
             size = self.size(dom.size)
-            comps = [self.symbol(f"{name}_{i}", Interval(0.0, float("inf")))
-                     for i in range(1, size + 1)]  # fmt: skip
+            comps = [
+                self.symbol(f"{name}_{i}", Interval(0.0, float("inf"))) for i in range(1, size + 1)
+            ]
             self.constraints[comps[-1]] = self.expr(dom.total) - sum(comps[:-1])
             return comps
         raise ScopeError(f"{pretty(name)} is a scalar; it takes no index")
@@ -128,8 +146,9 @@ class Translator:
         if name in env:
             value = env[name]
             if isinstance(value, list):
-                raise ScopeError(f"{pretty(name)} is a vector: write it with an index",
-                                 column=node.pos)  # fmt: skip
+                raise ScopeError(
+                    f"{pretty(name)} is a vector: write it with an index", column=node.pos
+                )
             return value
         definition = self.scope.definitions.get(name)
         if definition is not None and not definition.is_function:
@@ -139,8 +158,9 @@ class Translator:
         if name in self.assignment:
             value = self.assignment[name]
             if isinstance(value, tuple):
-                raise ScopeError(f"{pretty(name)} is a vector: write it with an index",
-                                 column=node.pos)  # fmt: skip
+                raise ScopeError(
+                    f"{pretty(name)} is a vector: write it with an index", column=node.pos
+                )
             return sympy.sympify(value)
         decl = self.scope.declarations.get(name)
         if decl is not None:
@@ -148,8 +168,7 @@ class Translator:
                 return self.symbol(name, decl.domain)
             if isinstance(decl.domain, DISCRETE):
                 raise ScopeError(f"{pretty(name)} has no value here", column=node.pos)
-            raise ScopeError(f"{pretty(name)} is a vector: write it with an index",
-                             column=node.pos)  # fmt: skip
+            raise ScopeError(f"{pretty(name)} is a vector: write it with an index", column=node.pos)
         if name == "pi":
             return sympy.pi
         raise ScopeError(
@@ -167,7 +186,10 @@ class Translator:
                     f"{pretty(node.name)} was defined with {len(definition.indices)} index(es)",
                     column=node.pos,
                 )
-            return self.expr(definition.body, dict(zip(definition.indices, map(sympy.Integer, indices), strict=True)))  # fmt: skip
+            return self.expr(
+                definition.body,
+                dict(zip(definition.indices, map(sympy.Integer, indices), strict=True)),
+            )
         comps = self.vector(ast.Sym(node.name, pos=node.pos), env)
         if comps is None:
             raise ScopeError(
@@ -220,8 +242,9 @@ class Translator:
     def _softmax(self, node: ast.Softmax, env) -> sympy.Expr:
         comps = self.vector(ast.Sym(node.vector, pos=node.pos), env)
         if comps is None:
-            raise ScopeError(f"softmax needs a vector; {pretty(node.vector)} is not one",
-                             column=node.pos)  # fmt: skip
+            raise ScopeError(
+                f"softmax needs a vector; {pretty(node.vector)} is not one", column=node.pos
+            )
         k = self._index(node.index, env)
         if not 1 <= k <= len(comps):
             raise ScopeError(f"softmax index {k} is outside 1..{len(comps)}", column=node.pos)
@@ -304,7 +327,9 @@ class Translator:
                     weight_env[param] = value
                 else:
                     comps = self.vector(ast.Sym(param), env)
-                    weight_env[param] = comps if comps is not None else self.expr(ast.Sym(param), env)
+                    weight_env[param] = (
+                        comps if comps is not None else self.expr(ast.Sym(param), env)
+                    )
             weight = self.expr(definition.body, weight_env)
             total += weight * self.expr(node.body, bound)
         return total

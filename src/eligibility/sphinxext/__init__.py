@@ -149,5 +149,9 @@ def setup(app):
     app.connect("env-get-outdated", _outdated)
     app.connect("doctree-resolved", _doctree_resolved)
     app.connect("build-finished", _build_finished)
-    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True,
-            "env_version": 1}  # fmt: skip
+    return {
+        "version": __version__,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+        "env_version": 1,
+    }

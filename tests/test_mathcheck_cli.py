@@ -1,0 +1,97 @@
+"""The command line (`python -m eligibility.mathcheck`), the result cache and error messages."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from mathcheck_contexts import check
+
+from eligibility.mathcheck import Cache, Formula, Page
+from eligibility.mathcheck.__main__ import main
+
+SAMPLE = Path(__file__).parent / "fixtures" / "book" / "sample.md"
+
+
+def test_cli_passes_a_true_page_and_lists_each_formula(capsys):
+    assert main([str(SAMPLE), "-v"]) == 0
+    out = capsys.readouterr().out
+    assert "eq-sample-eligibility: ok (symbolic, numeric, torch" in out
+    assert "0 problem(s)" in out
+
+
+def test_cli_fails_a_wrong_page_with_one_line_per_problem(tmp_path):
+    page = tmp_path / "wrong.md"
+    page.write_text(SAMPLE.read_text().replace(r"1 - y}", r"y}"))  # drop the 1 - of the exponent
+    run = subprocess.run(
+        [sys.executable, "-m", "eligibility.mathcheck", str(page)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 1
+    assert "eq-sample-pmf: :torch:" in run.stdout
+    assert "g does not sum to 1 over y" in run.stdout
+
+
+def test_cli_reports_stray_display_math(tmp_path):
+    page = tmp_path / "stray.md"
+    page.write_text("# T\n\n$$\na = b\n$$\n")
+    assert main([str(page)]) == 1
+
+
+def test_cache_rechecks_only_what_changed(tmp_path):
+    cache_file = tmp_path / "cache.json"
+    copy = tmp_path / "sample.md"
+    shutil.copy(SAMPLE, copy)
+    assert main([str(copy), "--cache", str(cache_file)]) == 0
+    warm = Cache(cache_file)
+    page = Page(str(copy), cache=warm)
+    from eligibility.mathcheck.myst import extract
+
+    formulas, _ = extract(copy.read_text(), str(copy))
+    results = [r for f in formulas for r in page.check(f)]
+    assert warm.hits == 2  # the definition and the claim; the exemption is not cached
+    assert all(r.cached for r in results if r.kind != "exempt")
+    # change the definition: everything after it depends on it and is re-checked
+    changed = [
+        Formula(**{**f.__dict__, "latex": f.latex.replace("p^{y}", "p^{y} \\cdot 1")})
+        if f.kind == "definition"
+        else f
+        for f in formulas
+    ]
+    fresh = Cache(cache_file)
+    page = Page(str(copy), cache=fresh)
+    results = [r for f in changed for r in page.check(f)]
+    assert fresh.hits == 0
+    assert all(r.ok for r in results)
+
+
+@pytest.mark.parametrize(
+    ("latex", "expected"),
+    [
+        (
+            r"\frac{\partial \ln g(y; p)}{\partial p} = \frac{y - p}{p (1 - q)}",
+            "symbol q is not declared",
+        ),
+        (r"\frac{\partial \ln g(y; p)}{\partial p} = \frac{y - p}{p (1 - p}", "expected ')'"),
+        (r"\frac{\partial \ln g(y; p)}{\partial p} \approx 0", "\\approx is not read"),
+        (r"\frac{\partial \ln g(y; p)}{\partial y} = 0", "cannot differentiate by y"),
+        (r"\frac{\partial \ln g}{\partial p} = 0", "function g needs its arguments"),
+        (r"\frac{y - p}{p (1 - p)}", "nothing to check"),
+    ],
+)
+def test_unreadable_formulas_say_what_is_wrong(latex, expected):
+    [result] = check("bernoulli", latex)
+    assert not result.ok
+    assert expected in result.problems[0], result.problems
+
+
+def test_an_exemption_needs_a_reason():
+    [result] = check("bernoulli", r"\Delta p = \alpha e", kind="exempt")
+    assert result.problems == ["an exemption needs a :reason:"]
+    [result] = check("bernoulli", r"\Delta p = \alpha e", kind="exempt", reason="notation")
+    assert result.ok

@@ -48,7 +48,29 @@ MULTINOMIAL = [
         "torch.distributions.Multinomial(total_count=n, probs=pi).log_prob(x)",
     )
 ]
+GAUSSIAN = [
+    (
+        r"g(y; \mu, \sigma) = \frac{1}{\sigma \sqrt{2 \pi}} "
+        r"\exp\left( -\frac{(y - \mu)^{2}}{2 \sigma^{2}} \right)",
+        r"y, \mu, s \in \mathbb{R}; \sigma \in (0, \infty)",
+        "torch.distributions.Normal(mu, sigma).log_prob(y)",
+    )
+]
+POISSON = [
+    (
+        r"g(y; \lambda) = \frac{\lambda^{y} e^{-\lambda}}{y!}",
+        r"y \in \mathbb{N}; \lambda \in (0, \infty)",
+        "torch.distributions.Poisson(lambda_).log_prob(y)",
+    )
+]
+SCORE_ABBREVIATION = [
+    *CATEGORICAL_LOGITS,
+    (r"e_j = \frac{\partial \ln g(k; \theta)}{\partial \theta_j}", "", ""),
+]
 CONTEXTS = {
+    "gaussian": GAUSSIAN,
+    "poisson": POISSON,
+    "score-abbreviation": SCORE_ABBREVIATION,
     "bernoulli": BERNOULLI,
     "bernoulli-logits": BERNOULLI_LOGITS,
     "categorical": CATEGORICAL,

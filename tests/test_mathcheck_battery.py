@@ -65,6 +65,27 @@ TRUE = [
     ("multinomial", rf"{E_MULTI} = \frac{{x_j}}{{\pi_j}} - \frac{{n}}{{{SUM_PI}}}"),
     ("multinomial", rf"{E_MULTI} = \frac{{x_j {SUM_PI} - n \pi_j}}{{\pi_j {SUM_PI}}}"),
     ("multinomial", rf"\mathbb{{E}}_{{x}}\left[ {E_MULTI} \right] = 0"),
+    # Gaussian (σ declared, so it is the scale, not the logistic function); \pi is the constant
+    (
+        "gaussian",
+        r"\frac{\partial \ln g(y; \mu, \sigma)}{\partial \mu} = \frac{y - \mu}{\sigma^{2}}",
+    ),
+    (
+        "gaussian",
+        r"\frac{\partial \ln g(y; \mu, \sigma)}{\partial \sigma} = \frac{(y - \mu)^{2} - \sigma^{2}}{\sigma^{3}}",
+    ),
+    (
+        "gaussian",
+        r"\frac{\partial \ln g(y; \mu, \exp(s))}{\partial s} = \frac{(y - \mu)^{2}}{\exp(2 s)} - 1",
+    ),
+    # Poisson with Euler's e
+    ("poisson", r"\frac{\partial \ln g(y; \lambda)}{\partial \lambda} = \frac{y}{\lambda} - 1"),
+    # an abbreviation used inside an expectation sees the expectation's k
+    ("score-abbreviation", r"\mathbb{E}_{k}\left[ e_j \right] = 0"),
+    (
+        "score-abbreviation",
+        r"\mathbb{E}_{k}\left[ e_i e_j \right] = \delta_{ij} \operatorname{softmax}(\theta)_i - \operatorname{softmax}(\theta)_i \operatorname{softmax}(\theta)_j",
+    ),
 ]
 
 WRONG = [
@@ -108,6 +129,16 @@ WRONG = [
     ),
     # wrong power or factor
     ("wrong power", "bernoulli", rf"{E_BERNOULLI} = \frac{{y - p}}{{p^{{2}} (1 - p)}}"),
+    (
+        "wrong power",
+        "gaussian",
+        r"\frac{\partial \ln g(y; \mu, \sigma)}{\partial \sigma} = \frac{(y - \mu)^{2} - \sigma^{2}}{\sigma^{2}}",
+    ),
+    (
+        "wrong power",
+        "poisson",
+        r"\frac{\partial \ln g(y; \lambda)}{\partial \lambda} = \frac{y}{\lambda^{2}} - 1",
+    ),
     (
         "wrong power",
         "bernoulli",

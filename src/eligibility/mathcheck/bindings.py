@@ -3,12 +3,14 @@
 The expression sees the page's symbols by their names (``p``, ``pi``, ``theta``, ``k``):
 continuous scalars as float64 tensors of shape (rows,), vectors as (rows, K), indices as 0-dim
 int64 tensors, other discrete values as 0-dim float64 tensors, sizes (``K``, ``n``) as ints.
+A name that is a Python keyword gets a trailing underscore (``lambda_``).
 Only ``torch``, ``math`` and the ``eligibility`` package are importable from it.
 """
 
 from __future__ import annotations
 
 import importlib
+import keyword
 import math
 import re
 
@@ -17,6 +19,15 @@ import numpy as np
 from .domains import FiniteSet, IntRange
 from .errors import FormulaError
 from .scope import Scope
+
+
+def python_name(name: str) -> str:
+    """The name code sees: ``lambda`` is a Python keyword, so it becomes ``lambda_``.
+
+    >>> python_name("lambda"), python_name("pi")
+    ('lambda_', 'pi')
+    """
+    return f"{name}_" if keyword.iskeyword(name) else name
 
 
 def namespace(scope: Scope, assignment: dict, columns: dict[str, np.ndarray], sizes: set[str]):
@@ -33,7 +44,7 @@ def namespace(scope: Scope, assignment: dict, columns: dict[str, np.ndarray], si
             ns[name] = torch.tensor(float(value), dtype=torch.float64)
     for name, column in columns.items():
         ns[name] = torch.from_numpy(np.ascontiguousarray(column, dtype=np.float64))
-    return ns
+    return {python_name(name): value for name, value in ns.items()}
 
 
 def evaluate(expression: str, ns: dict, rows: int, *, what: str, grad_of: str | None = None):

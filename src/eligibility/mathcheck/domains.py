@@ -32,6 +32,7 @@ class Interval:
     hi: float
     lo_closed: bool = False
     hi_closed: bool = False
+    integer: bool = False  # \mathbb{N}: whole numbers 0, 1, 2, ... (e.g. a Poisson count)
 
     def describe(self) -> str:
         return (
@@ -157,11 +158,13 @@ class _DomainParser(Parser):
             self.expect("{")
             letter = self.take().text
             self.expect("}")
+            if letter == "N":
+                return self.power(Interval(0.0, math.inf, lo_closed=True, integer=True))
             if letter != "R":
                 raise ParseError(
                     f"\\mathbb{{{letter}}} is not a domain here",
                     column=tok.pos,
-                    hint="use \\mathbb{R}, an interval or a finite set",
+                    hint="use \\mathbb{R}, \\mathbb{N}, an interval or a finite set",
                 )
             return self.power(Interval(-math.inf, math.inf))
         if tok.text in ("(", "["):

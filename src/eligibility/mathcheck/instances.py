@@ -151,6 +151,8 @@ def instances(scope: Scope, names: list[str], seed: int = 0) -> list[dict[str, o
 
 def _interval_sample(dom: Interval, rng: np.random.Generator, n: int) -> np.ndarray:
     lo, hi = dom.lo, dom.hi
+    if dom.integer:
+        return rng.integers(0, 30, n).astype(float)
     if math.isinf(lo) and math.isinf(hi):
         return rng.normal(0.0, 3.0, n)
     if math.isinf(hi):
@@ -162,6 +164,8 @@ def _interval_sample(dom: Interval, rng: np.random.Generator, n: int) -> np.ndar
 
 def _interval_edges(dom: Interval) -> list[float]:
     lo, hi = dom.lo, dom.hi
+    if dom.integer:
+        return [0.0, 200.0]
     if math.isinf(lo) and math.isinf(hi):
         return [-20.0, 20.0]
     if math.isinf(hi):

@@ -355,13 +355,14 @@ class Page:
         worst, points = 0.0, 0
         for item in evaluated:
             ns = bindings.namespace(self.scope, item.assignment, item.columns, sizes)
+            py = bindings.python_name
             local = {
-                p: ns[a.name]
+                py(p): ns[py(a.name)]
                 for p, a in zip(definition.params, call.args, strict=True)
-                if isinstance(a, ast.Sym) and a.name in ns
+                if isinstance(a, ast.Sym) and py(a.name) in ns
             }
             target = next(
-                p
+                py(p)
                 for p, a in zip(definition.params, call.args, strict=True)
                 if isinstance(a, ast.Sym) and a.name == var.name
             )

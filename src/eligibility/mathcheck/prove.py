@@ -39,8 +39,17 @@ def prove_zero(difference: sympy.Expr) -> bool | None:
     return None
 
 
+def _safe_gamma(x: float) -> float:
+    try:
+        return math.gamma(x)
+    except OverflowError:  # beyond float64: the row is re-evaluated with mpmath if it matters
+        return math.inf
+    except ValueError:  # a pole
+        return math.nan
+
+
 def _gamma(x):
-    return np.vectorize(math.gamma, otypes=[float])(np.asarray(x, dtype=float))
+    return np.vectorize(_safe_gamma, otypes=[float])(np.asarray(x, dtype=float))
 
 
 _NUMPY_EXTRAS = {

@@ -86,8 +86,10 @@ class Translator:
     def symbol(self, name: str, element: Interval | None) -> sympy.Symbol:
         if name not in self._symbols:
             assumptions = {"real": True}
-            if element is not None and element.lo >= 0:
-                assumptions = {"positive": True} if element.lo >= 0 else assumptions
+            if element is not None and element.integer:
+                assumptions = {"integer": True, "nonnegative": True}
+            elif element is not None and element.lo >= 0:
+                assumptions = {"positive": True}
             self._symbols[name] = sympy.Symbol(name, **assumptions)
         return self._symbols[name]
 
@@ -154,7 +156,8 @@ class Translator:
         if definition is not None and not definition.is_function:
             if definition.indices:
                 raise ScopeError(f"{pretty(name)} was defined with an index", column=node.pos)
-            return self.expr(definition.body, {})
+            # the body sees the bindings in force where it is used (e.g. k inside E_k[...])
+            return self.expr(definition.body, env)
         if name in self.assignment:
             value = self.assignment[name]
             if isinstance(value, tuple):
@@ -171,6 +174,8 @@ class Translator:
             raise ScopeError(f"{pretty(name)} is a vector: write it with an index", column=node.pos)
         if name == "pi":
             return sympy.pi
+        if name == "e":
+            return sympy.E  # Euler's number, unless the page declares a symbol e
         raise ScopeError(
             f"symbol {pretty(name)} is not declared",
             column=node.pos,
@@ -186,10 +191,8 @@ class Translator:
                     f"{pretty(node.name)} was defined with {len(definition.indices)} index(es)",
                     column=node.pos,
                 )
-            return self.expr(
-                definition.body,
-                dict(zip(definition.indices, map(sympy.Integer, indices), strict=True)),
-            )
+            bound = dict(zip(definition.indices, map(sympy.Integer, indices), strict=True))
+            return self.expr(definition.body, {**env, **bound})
         comps = self.vector(ast.Sym(node.name, pos=node.pos), env)
         if comps is None:
             raise ScopeError(

@@ -55,7 +55,7 @@ def test_a_true_page_builds_and_every_formula_is_in_the_ledger(tmp_path):
     for label in ("eq-sample-pmf", "eq-sample-eligibility", "eq-sample-update"):
         assert f"#equation-{label}" in ledger
     assert "notation: an update rule defines an algorithm" in ledger
-    assert "3 display formulas and derivation steps: 2 verified" in ledger
+    assert "6 display formulas and derivation steps: 5 verified" in ledger
     page = (tmp_path / "out" / "html" / "sample.html").read_text()
     assert 'id="equation-eq-sample-eligibility"' in page
 
@@ -90,3 +90,14 @@ def test_an_unreadable_formula_names_the_column_and_a_hint(tmp_path):
     assert run.returncode != 0
     assert r"eq-sample-eligibility: \neq is not read by the verifier at column" in run.stderr
     assert "hint:" in run.stderr
+
+
+def test_a_wrong_middle_step_is_reported_at_its_own_line(tmp_path):
+    wrong = r"&= \frac{y (1 - p) + (1 - y) p}{p (1 - p)} \\"
+    run = build(tmp_path, lambda text: text.replace(wrong.replace("+", "-"), wrong))
+    assert run.returncode != 0
+    lines = (FIXTURE / "sample.md").read_text().splitlines()
+    step = next(n for n, text in enumerate(lines, 1) if text.strip() == wrong.replace("+", "-"))
+    assert re.search(rf"sample\.md:{step}: ERROR: eq-sample-derivation: step 2→3:", run.stderr), (
+        run.stderr
+    )

@@ -222,8 +222,11 @@ class Page:
         evaluated = self._evaluate(names, lambda t: [t.expr(s) for s in sides])
         results = []
         for step in range(1, len(sides)):
-            evidence = self._step_evidence(evaluated, step)
-            line = formula.content_line + formula.latex[: starts[step - 1]].count("\n")
+            chain = len(sides) > 2
+            shown = (f"expression {step}", f"expression {step + 1}") if chain else ("lhs", "rhs")
+            evidence = self._step_evidence(evaluated, step, shown)
+            # a failing step is reported where its new expression starts
+            line = formula.content_line + formula.latex[: starts[step]].count("\n")
             if formula.kind == "derivation":
                 result = self._result(formula, step=step, evidence=evidence)
                 result.line = line
@@ -234,9 +237,11 @@ class Page:
                 result = self._result(formula, evidence=evidence)
             for e in evidence:
                 if not e.ok and e.method == "numeric":
-                    where = "lhs − rhs" if len(sides) == 2 else f"step {step}→{step + 1}:"
                     result.problems.append(
-                        f"{where} {e.detail}" if len(sides) > 2 else f"lhs − rhs ≠ 0 {e.detail}"
+                        f"step {step}→{step + 1}: expression {step + 1} ≠ expression {step} "
+                        f"{e.detail}"
+                        if chain
+                        else f"lhs − rhs ≠ 0 {e.detail}"
                     )
             if result not in results:
                 results.append(result)
@@ -276,9 +281,11 @@ class Page:
             )
         return out
 
-    def _step_evidence(self, evaluated: list[_Sides], step: int) -> list[Evidence]:
+    def _step_evidence(
+        self, evaluated: list[_Sides], step: int, names: tuple[str, str]
+    ) -> list[Evidence]:
         start = time.perf_counter()
-        numeric = _numeric(evaluated, step - 1, step)
+        numeric = _numeric(evaluated, step - 1, step, names)
         numeric.seconds = time.perf_counter() - start
         if not numeric.ok:
             return [numeric]
@@ -409,7 +416,9 @@ class Page:
 # --- helpers ----------------------------------------------------------------------------------
 
 
-def _numeric(evaluated: list[_Sides], a: int, b: int) -> Evidence:
+def _numeric(
+    evaluated: list[_Sides], a: int, b: int, names: tuple[str, str] = ("lhs", "rhs")
+) -> Evidence:
     worst, points, valid = 0.0, 0, 0
     for item in evaluated:
         left, right = item.values[a], item.values[b]
@@ -429,9 +438,8 @@ def _numeric(evaluated: list[_Sides], a: int, b: int) -> Evidence:
                 ok=False,
                 points=points,
                 worst_error=worst,
-                detail=f"at {_point(item, row)} (lhs {_fmt(left[row])}, rhs {_fmt(right[row])})"
-                if (a, b) == (0, 1)
-                else f"at {_point(item, row)} ({_fmt(left[row])} vs {_fmt(right[row])})",
+                detail=f"at {_point(item, row)} ({names[0]} {_fmt(left[row])}, "
+                f"{names[1]} {_fmt(right[row])})",
             )
     if valid < min(N_RANDOM, points):
         return Evidence(

@@ -60,7 +60,7 @@ class FormulaDirective(MathDirective):
             latex=latex,
             source=relative_source(self.env, self.env.docname),
             line=self.lineno,
-            content_line=self.content_offset + 1,
+            content_line=self._content_line(),
             symbols=self.options.get("symbols", ""),
             torch=self.options.get("torch", ""),
             package=self.options.get("package", ""),
@@ -86,6 +86,16 @@ class FormulaDirective(MathDirective):
         block["classes"].append(f"mathcheck-{self.kind}")
         out.append(self._caption(formula, all(r.ok for r in results)))
         return out
+
+    def _content_line(self) -> int:
+        """1-based line of the first LaTeX line.
+
+        reStructuredText gives an absolute 0-based offset; MyST gives the offset of the body
+        within the directive (the option lines it consumed), relative to the fence line.
+        """
+        if self.content_offset >= self.lineno:
+            return self.content_offset + 1
+        return self.lineno + 1 + self.content_offset
 
     def _caption(self, formula: Formula, ok: bool) -> nodes.Node:
         """Under the formula: its symbols' domains and a link to its ledger entry."""

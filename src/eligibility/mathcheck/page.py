@@ -69,10 +69,15 @@ class Page:
     # --- entry point ---------------------------------------------------------------------
     def check(self, formula: Formula) -> list[Result]:
         """Check one formula (and add what it declares or defines to the page's scope)."""
+        start = time.perf_counter()
         try:
             results = self._check(formula)
         except FormulaError as exc:
             results = [self._result(formula, problems=[str(exc)])]
+        elapsed = time.perf_counter() - start
+        for result in results:
+            if not result.cached:
+                result.elapsed = elapsed / len(results)
         self.results.extend(results)
         return results
 

@@ -57,6 +57,7 @@ class Result:
     problems: list[str] = field(default_factory=list)
     reason: str = ""
     cached: bool = False
+    elapsed: float = 0.0  # wall seconds the verifier spent on it (shared among a chain's steps)
 
     @property
     def ok(self) -> bool:
@@ -77,7 +78,7 @@ class Result:
 
     @property
     def seconds(self) -> float:
-        return sum(e.seconds for e in self.evidence)
+        return self.elapsed or sum(e.seconds for e in self.evidence)
 
     def messages(self) -> list[str]:
         """``source:line: label: problem`` lines, as the build prints them."""

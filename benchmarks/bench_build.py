@@ -36,7 +36,7 @@ def build(out: Path) -> tuple[float, float]:
             f"nb_execution_cache_path={out / '.jupyter_cache'}",
             str(ROOT / "docs"),
             str(out / "html"),
-        ],  # fmt: skip
+        ],
         capture_output=True,
         text=True,
         check=False,

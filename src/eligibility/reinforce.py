@@ -1,0 +1,224 @@
+r"""REINFORCE: the estimator (r − b)·e, baselines, and exact expectations by enumeration.
+
+Williams' estimator of ∇_θ E[r] is (r − b) e with e = ∂ ln g(y; θ)/∂θ; it is unbiased for any
+baseline b that does not depend on the sample y. For a discrete distribution with a small
+support every expectation here can be computed exactly by enumerating the support.
+
+>>> import torch
+>>> values, weights = enumerate_support("bernoulli", probs=torch.tensor(0.3, dtype=torch.float64))
+>>> values, weights
+(tensor([0., 1.], dtype=torch.float64), tensor([0.7000, 0.3000], dtype=torch.float64))
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator
+
+import torch
+from torch import Tensor
+
+from . import bernoulli, categorical, multinomial
+from ._validation import count
+
+__all__ = [
+    "compositions",
+    "constant",
+    "enumerate_support",
+    "estimator",
+    "estimator_moments",
+    "exact_eligibility_moments",
+    "exact_gradient",
+    "expectation",
+    "mean_reward",
+    "optimal_baseline",
+]
+
+
+def compositions(parts: int, total: int) -> Iterator[tuple[int, ...]]:
+    """Every vector of ``parts`` non-negative integers summing to ``total`` (the support of a
+    multinomial).
+
+    >>> list(compositions(2, 2))
+    [(0, 2), (1, 1), (2, 0)]
+    """
+    for cuts in itertools.combinations(range(total + parts - 1), parts - 1):
+        bounds = (-1, *cuts, total + parts - 1)
+        yield tuple(bounds[i + 1] - bounds[i] - 1 for i in range(parts))
+
+
+_MODULES = {"bernoulli": bernoulli, "categorical": categorical, "multinomial": multinomial}
+
+
+def estimator(reward: Tensor, eligibility: Tensor, baseline=0.0) -> Tensor:
+    r"""The REINFORCE estimate (r − b) e, broadcast: reward ``(...)``, eligibility ``(..., P)``.
+
+    Examples
+    --------
+    >>> estimator(torch.tensor([1.0, 0.0]), torch.tensor([[0.5, -0.5], [-0.5, 0.5]]), 0.5)
+    tensor([[ 0.2500, -0.2500],
+            [ 0.2500, -0.2500]])
+
+    Notes
+    -----
+    Δθ = α (r − b) e is Williams' update; this returns its direction without the step size α.
+    """
+    reward = torch.as_tensor(reward, dtype=eligibility.dtype)
+    baseline = torch.as_tensor(baseline, dtype=eligibility.dtype)
+    return (reward - baseline).unsqueeze(-1) * eligibility
+
+
+def constant(value: float) -> Callable[[Tensor, Tensor], Tensor]:
+    """A baseline that ignores the data: ``constant(0.5)(rewards, eligibilities) == 0.5``.
+
+    Examples
+    --------
+    >>> constant(0.5)(torch.tensor([1.0, 2.0]), torch.ones(2, 3))
+    tensor(0.5000)
+    """
+
+    def baseline(rewards: Tensor, eligibilities: Tensor) -> Tensor:
+        return torch.tensor(value, dtype=eligibilities.dtype)
+
+    return baseline
+
+
+def mean_reward(rewards: Tensor, weights: Tensor | None = None) -> Tensor:
+    """The (weighted) mean reward, the most common baseline.
+
+    Examples
+    --------
+    >>> mean_reward(torch.tensor([1.0, 3.0]))
+    tensor(2.)
+    >>> mean_reward(torch.tensor([1.0, 3.0]), torch.tensor([0.75, 0.25]))
+    tensor(1.5000)
+    """
+    if weights is None:
+        return rewards.mean(0)
+    return (weights * rewards).sum(0) / weights.sum(0)
+
+
+def optimal_baseline(rewards: Tensor, eligibilities: Tensor, weights: Tensor | None = None):
+    r"""The variance-optimal baseline per component: b*_j = E[r e_j²] / E[e_j²].
+
+    ``rewards`` ``(N,)``, ``eligibilities`` ``(N, P)``; ``weights`` ``(N,)`` are exact
+    probabilities (enumeration) or ``None`` for the sample mean.
+
+    Examples
+    --------
+    >>> e = torch.tensor([[1.0], [-1.0]])
+    >>> optimal_baseline(torch.tensor([2.0, 0.0]), e, torch.tensor([0.5, 0.5]))
+    tensor([1.])
+
+    Notes
+    -----
+    d/db E[(r − b)² e_j²] = −2 E[(r − b) e_j²] = 0 gives b*; see ``eq-baselines-optimal``.
+    """
+    if weights is None:
+        weights = torch.full_like(rewards, 1.0 / rewards.shape[0])
+    squared = eligibilities**2
+    w = weights.unsqueeze(-1)
+    return (w * rewards.unsqueeze(-1) * squared).sum(0) / (w * squared).sum(0)
+
+
+def enumerate_support(kind: str, *, total_count: int | None = None, **params):
+    """Every value of a discrete distribution with its probability: ``(values, weights)``.
+
+    ``kind`` is ``"bernoulli"``, ``"categorical"`` or ``"multinomial"``; ``params`` are
+    ``probs`` or ``logits`` for one distribution (no batch dimensions).
+
+    Examples
+    --------
+    >>> values, weights = enumerate_support("multinomial", total_count=2,
+    ...                                     probs=torch.tensor([1.0, 1.0]))
+    >>> values.tolist(), weights.tolist()
+    ([[0.0, 2.0], [1.0, 1.0], [2.0, 0.0]], [0.25, 0.5, 0.25])
+    """
+    if kind not in _MODULES:
+        raise ValueError(f"kind must be one of {sorted(_MODULES)}; got {kind!r}")
+    param = next(iter(params.values()))
+    param = torch.as_tensor(param)
+    dtype = param.dtype if param.is_floating_point() else torch.get_default_dtype()
+    if kind == "bernoulli":
+        values = torch.tensor([0.0, 1.0], dtype=dtype)
+        weights = bernoulli.log_prob(values, **params).exp()
+    elif kind == "categorical":
+        values = torch.arange(param.shape[-1])
+        weights = categorical.log_prob(values, **params).exp()
+    else:
+        n = count(total_count)
+        values = torch.tensor(list(compositions(param.shape[-1], n)), dtype=dtype)
+        weights = multinomial.log_prob(values, total_count=n, **params).exp()
+    return values, weights
+
+
+def expectation(f: Callable[[Tensor], Tensor], values: Tensor, weights: Tensor) -> Tensor:
+    """E[f(Y)] = Σ_y P(y) f(y) over an enumerated support (``f`` is batched over values).
+
+    Examples
+    --------
+    >>> expectation(lambda y: y**2, torch.tensor([0.0, 1.0, 2.0]), torch.tensor([0.25, 0.5, 0.25]))
+    tensor(1.5000)
+    """
+    out = f(values)
+    w = weights.reshape(weights.shape + (1,) * (out.dim() - 1))
+    return (w * out).sum(0)
+
+
+def _eligibilities(kind: str, values: Tensor, total_count, params) -> Tensor:
+    module = _MODULES[kind]
+    extra = {"total_count": total_count} if kind == "multinomial" else {}
+    e = module.eligibility(values, **extra, **params)
+    return e.unsqueeze(-1) if kind == "bernoulli" else e
+
+
+def exact_eligibility_moments(kind: str, *, total_count=None, **params) -> tuple[Tensor, Tensor]:
+    """Exact E[e] and E[e eᵀ] by enumeration (the latter is the Fisher information).
+
+    Examples
+    --------
+    >>> mean, second = exact_eligibility_moments("categorical", logits=torch.zeros(2))
+    >>> mean, second
+    (tensor([0., 0.]), tensor([[ 0.2500, -0.2500],
+            [-0.2500,  0.2500]]))
+    """
+    values, weights = enumerate_support(kind, total_count=total_count, **params)
+    e = _eligibilities(kind, values, total_count, params)
+    mean = expectation(lambda _: e, values, weights)
+    second = expectation(lambda _: e.unsqueeze(-1) * e.unsqueeze(-2), values, weights)
+    return mean, second
+
+
+def exact_gradient(kind: str, reward: Callable[[Tensor], Tensor], *, total_count=None, **params):
+    """∇ E[r(Y)] by autograd through the exact, enumerated expected reward.
+
+    Examples
+    --------
+    >>> exact_gradient("bernoulli", lambda y: y, probs=torch.tensor(0.3))
+    tensor(1.)
+    """
+    [(name, param)] = params.items()
+    leaf = torch.as_tensor(param).detach().clone().requires_grad_(True)
+    values, weights = enumerate_support(kind, total_count=total_count, **{name: leaf})
+    total = (weights * reward(values)).sum()
+    (grad,) = torch.autograd.grad(total, leaf)
+    return grad
+
+
+def estimator_moments(
+    kind: str, reward: Callable[[Tensor], Tensor], baseline=0.0, *, total_count=None, **params
+) -> tuple[Tensor, Tensor]:
+    """Exact mean and per-component variance of the estimator (r − b) e, by enumeration.
+
+    Examples
+    --------
+    >>> mean, var = estimator_moments("bernoulli", lambda y: y, 0.0, probs=torch.tensor(0.5))
+    >>> mean, var
+    (tensor([1.]), tensor([1.]))
+    """
+    values, weights = enumerate_support(kind, total_count=total_count, **params)
+    e = _eligibilities(kind, values, total_count, params)
+    g = estimator(reward(values), e, baseline)
+    mean = expectation(lambda _: g, values, weights)
+    var = expectation(lambda _: g**2, values, weights) - mean**2
+    return mean, var

@@ -50,10 +50,18 @@ def autograd_eligibility(dist_cls, value, wrt: str, **params) -> Tensor:
         kwargs = {wrt: target, **dict(zip(others, rest, strict=True)), **statics}
         return dist_cls(**kwargs, validate_args=False).log_prob(sample)
 
-    grads = torch.func.vmap(torch.func.grad(log_prob))(
-        tensors[wrt], [tensors[n] for n in others], flat_value
-    )
-    return grads.reshape(*batch, *tensors[wrt].shape[1:])
+    try:
+        grads = torch.func.vmap(torch.func.grad(log_prob))(
+            tensors[wrt], [tensors[n] for n in others], flat_value
+        )
+    except RuntimeError:
+        # some log_probs (Multinomial's boolean-mask indexing) cannot be vmapped: samples are
+        # independent, so the gradient of the summed log_prob w.r.t. a per-sample copy of the
+        # parameter is the same per-sample gradient
+        leaf = tensors[wrt].detach().clone().requires_grad_(True)
+        total = log_prob(leaf, [tensors[n] for n in others], flat_value).sum()
+        (grads,) = torch.autograd.grad(total, leaf)
+    return grads.reshape((*batch, *tensors[wrt].shape[1:]))
 
 
 def autograd_loop_eligibility(dist_cls, value, wrt: str, **params) -> Tensor:
@@ -85,7 +93,7 @@ def autograd_loop_eligibility(dist_cls, value, wrt: str, **params) -> Tensor:
         logp = dist_cls(**kwargs, validate_args=False).log_prob(flat_value[i])
         (grad,) = torch.autograd.grad(logp, leaf)
         rows.append(grad)
-    return torch.stack(rows).reshape(*batch, *trailing)
+    return torch.stack(rows).reshape((*batch, *trailing))
 
 
 def finite_difference(fn: Callable[[Tensor], Tensor], param: Tensor, eps: float = 1e-6) -> Tensor:

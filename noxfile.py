@@ -73,9 +73,11 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Print throughput ratios of the closed-form eligibility against torch baselines."""
-    install(session)
-    session.run("python", "benchmarks/bench_eligibility.py", *session.posargs)
+    """Print figures: eligibility throughput vs torch, and the verifier's share of a build."""
+    install(session, "docs")
+    session.run("python", "benchmarks/bench_eligibility.py")
+    if "--no-build" not in session.posargs:
+        session.run("python", "benchmarks/bench_build.py", env={"PYTHONHASHSEED": "0"})
 
 
 @nox.session

@@ -28,14 +28,17 @@ def _params(value, probs, logits, validate: bool) -> tuple[Tensor, Tensor, str]:
     param = check.as_tensor(probs if kind == "probs" else logits, kind)
     if param.dim() == 0:
         raise ValueError(f"{kind} must have a last dimension of K classes; got a scalar")
-    value = torch.as_tensor(value)
+    value = value if isinstance(value, Tensor) else torch.as_tensor(value)
     if validate:
         check.broadcast(value.shape, param.shape, event=1)
         (check.weights if kind == "probs" else check.finite_logits)(param)
         check.class_index(value, param.shape[-1])
+    if value.dtype != torch.long:
+        value = value.long()
+    if value.shape == param.shape[:-1]:  # the common case: no broadcasting to do
+        return value.unsqueeze(-1), param, kind
     batch = torch.broadcast_shapes(value.shape, param.shape[:-1])
-    index = value.long().expand(batch).unsqueeze(-1)
-    return index, param.expand(*batch, param.shape[-1]), kind
+    return value.expand(batch).unsqueeze(-1), param.expand(*batch, param.shape[-1]), kind
 
 
 def log_prob(value, *, probs=None, logits=None, validate: bool = True) -> Tensor:
@@ -83,9 +86,11 @@ def eligibility(value, *, probs=None, logits=None, validate: bool = True) -> Ten
         total = param.sum(-1, keepdim=True)
         out = (-1 / total).expand_as(param).clone()
         return out.scatter_add(-1, index, 1 / param.gather(-1, index))
+    # onehot − softmax without materialising the one-hot: negate the softmax in place (when
+    # autograd does not need it) and add 1 at the sampled class
     out = torch.softmax(param, -1)
-    out = out.neg_() if not out.requires_grad else out.neg()
-    return out.scatter_add_(-1, index, torch.ones_like(index, dtype=out.dtype))
+    out = out.neg() if out.requires_grad else out.neg_()
+    return out.scatter_add_(-1, index, out.new_ones(()).expand(index.shape))
 
 
 def eligibility_simplex(value, *, probs, validate: bool = True) -> Tensor:

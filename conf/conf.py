@@ -43,6 +43,7 @@ extensions = [
 exclude_patterns = ["_build", "**.ipynb_checkpoints", "_fixtures"]
 templates_path = ["_templates"]
 html_static_path = ["_static"]
+html_css_files = ["custom.css"]
 
 # --- MyST and notebooks -------------------------------------------------------------------
 myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "deflist", "substitution"]

@@ -1,4 +1,3 @@
-
 """Bad input raises ValueError naming the argument and the rule, before any arithmetic;
 validate=False skips the checks (as torch's validate_args=False)."""
 

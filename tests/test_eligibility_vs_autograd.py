@@ -1,4 +1,3 @@
-
 """Every closed-form eligibility equals autograd through torch.distributions and central
 finite differences, on hypothesis-drawn parameters, values and batch shapes.
 

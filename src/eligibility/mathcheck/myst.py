@@ -10,10 +10,17 @@ Reads the verifier's directives (``math-def``, ``math-claim``, ``math-derivation
 ... p = p
 ... ```
 ... $$ a + b $$
+... ````{prf:proof}
+... ```{math-claim} eq-y
+... q = q
+... ```
+... ````
 ... '''
 >>> formulas, stray = extract(text, "page.md")
 >>> formulas[0].label, formulas[0].line, formulas[0].content_line, formulas[0].latex
 ('eq-x', 2, 4, 'p = p')
+>>> formulas[1].label, formulas[1].line  # inside a directive whose body is MyST
+('eq-y', 8)
 >>> stray
 [(6, '$$ a + b $$')]
 """
@@ -44,12 +51,21 @@ def extract(text: str, source: str) -> tuple[list[Formula], list[tuple[int, str]
     lines = text.splitlines()
     formulas: list[Formula] = []
     stray: list[tuple[int, str]] = []
+    containers: list[str] = []  # fences of open directives whose body is MyST (prf:proof …)
     i = 0
     while i < len(lines):
         line = lines[i]
         opened = _OPEN.match(line)
         code = _CODE.match(line)
-        if opened and opened["name"] in (*DIRECTIVES, "math", "code-cell"):
+        if containers and _closes(line, containers[-1]):
+            containers.pop()
+            i += 1
+            continue
+        if opened and opened["name"] not in (*DIRECTIVES, "math", "code-cell"):
+            containers.append(opened["fence"])
+            i += 1
+            continue
+        if opened:
             end = _closing(lines, i, opened["fence"])
             body = lines[i + 1 : end]
             if opened["name"] in DIRECTIVES:
@@ -72,11 +88,14 @@ def extract(text: str, source: str) -> tuple[list[Formula], list[tuple[int, str]
     return formulas, stray
 
 
+def _closes(line: str, fence: str) -> bool:
+    stripped = line.strip()
+    return bool(stripped) and set(stripped) == {fence[0]} and len(stripped) >= len(fence)
+
+
 def _closing(lines: list[str], start: int, fence: str) -> int:
-    char, width = fence[0], len(fence)
     for j in range(start + 1, len(lines)):
-        stripped = lines[j].strip()
-        if stripped and set(stripped) == {char} and len(stripped) >= width:
+        if _closes(lines[j], fence):
             return j
     return len(lines) - 1
 

@@ -58,6 +58,31 @@ def test_a_true_page_builds_and_every_formula_is_in_the_ledger(tmp_path):
     assert "6 display formulas and derivation steps: 5 verified" in ledger
     page = (tmp_path / "out" / "html" / "sample.html").read_text()
     assert 'id="equation-eq-sample-eligibility"' in page
+    # the formula table shows each cited formula's right-hand side as written on its page
+    summary = (tmp_path / "out" / "html" / "summary.html").read_text()
+    assert r"\(\frac{y - p}{p (1 - p)}\)" in summary
+    assert r"\(p^{y} (1 - p)^{1 - y}\)" in summary
+    assert 'href="sample.html#equation-eq-sample-eligibility"' in summary
+    assert 'href="ledger.html#ledger-eq-sample-eligibility"' in summary
+
+
+def test_a_formula_table_citing_no_verified_formula_fails_at_its_line(tmp_path):
+    # the claim is renamed, so the table's cell names a label no formula has any more
+    run = build(tmp_path, lambda text: text.replace("eq-sample-eligibility", "eq-sample-renamed"))
+    assert run.returncode != 0
+    assert re.search(
+        r"summary\.md:5: ERROR: formula-table: eq-sample-eligibility: names no math-def or "
+        r"math-claim of the book",
+        run.stderr,
+    ), run.stderr
+
+
+def test_a_formula_table_citing_a_failing_formula_fails(tmp_path):
+    run = build(
+        tmp_path, lambda text: text.replace(r"\frac{y - p}{p (1 - p)}", r"\frac{p - y}{p (1 - p)}")
+    )
+    assert run.returncode != 0
+    assert "formula-table: eq-sample-eligibility: that formula failed verification" in run.stderr
 
 
 def test_a_flipped_sign_fails_the_build_with_file_line_label_and_counterexample(tmp_path):

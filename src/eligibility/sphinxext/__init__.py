@@ -25,6 +25,8 @@ from .directives import (
     relative_source,
 )
 from .ledger import LedgerDirective, build_table, ledger_placeholder
+from .table import FormulaTableDirective, formula_table_placeholder
+from .table import resolve as resolve_table
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +36,7 @@ def _builder_inited(app) -> None:
     app.mathcheck_cache = Cache(Path(app.outdir).parent / path) if path else None
     app.mathcheck_ledger_docs = set()
     app.mathcheck_seconds = 0.0
+    app.mathcheck_bad_tables = 0
     if not hasattr(app.env, "mathcheck_results"):
         app.env.mathcheck_results = {}
 
@@ -90,21 +93,27 @@ def _merge(app, env, docnames, other) -> None:
 
 
 def _outdated(app, env, added, changed, removed) -> list[str]:
-    # the ledger summarises every page: rebuild it whenever any page changed
+    # the ledger and formula tables summarise every page: rebuild them whenever any page changed
     if added or changed or removed:
-        return [d for d, recs in env.mathcheck_results.items() if d in _ledger_docs(env)]
+        summaries = _docs_with(env, "{formula-ledger}") | _docs_with(env, "{formula-table}")
+        return sorted(summaries - set(added) - set(changed))
     return []
 
 
 def _ledger_docs(env) -> set[str]:
-    return {
-        d for d in env.found_docs if "{formula-ledger}" in Path(env.doc2path(d)).read_text("utf-8")
-    }
+    return _docs_with(env, "{formula-ledger}")
+
+
+def _docs_with(env, directive: str) -> set[str]:
+    return {d for d in env.found_docs if directive in Path(env.doc2path(d)).read_text("utf-8")}
 
 
 def _doctree_resolved(app, doctree, fromdocname) -> None:
     for placeholder in list(doctree.findall(ledger_placeholder)):
         placeholder.replace_self(build_table(app, fromdocname, app.env.mathcheck_results))
+    for placeholder in list(doctree.findall(formula_table_placeholder)):
+        if not resolve_table(app, placeholder, fromdocname):
+            app.mathcheck_bad_tables += 1
     for ref in doctree.findall(nodes.reference):
         label = ref.get("mathcheck_ledger_label")
         if label is None:
@@ -131,6 +140,9 @@ def _build_finished(app, exception) -> None:
         # each problem was already reported where it happened; fail even without -W
         logger.info(f"mathcheck: {len(failing)} formula(s) failed verification")
         app.statuscode = 1
+    if app.mathcheck_bad_tables:
+        logger.info(f"mathcheck: {app.mathcheck_bad_tables} formula table(s) cite bad formulas")
+        app.statuscode = 1
 
 
 def setup(app):
@@ -140,7 +152,9 @@ def setup(app):
     app.add_directive("math-derivation", DerivationDirective)
     app.add_directive("math-exempt", ExemptDirective)
     app.add_directive("formula-ledger", LedgerDirective)
+    app.add_directive("formula-table", FormulaTableDirective)
     app.add_node(ledger_placeholder)
+    app.add_node(formula_table_placeholder)
     app.connect("builder-inited", _builder_inited)
     app.connect("source-read", _source_read)
     app.connect("doctree-read", _doctree_read)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import nox
@@ -44,10 +45,37 @@ def tests(session: nox.Session) -> None:
     session.run("pytest", *session.posargs)
 
 
-@nox.session
-def docs(session: nox.Session) -> None:
-    """Execute every page, verify every formula and build the book into build/html (-W)."""
-    install(session, "docs")
+def source_date_epoch() -> str:
+    """The build's date, as seconds since 1970: fixed per commit so a rebuild is identical.
+
+    SOURCE_DATE_EPOCH from the environment wins; otherwise the last commit's time
+    (``git log -1 --format=%ct``); without git (an unpacked archive), the newest modification
+    time among the files the book is built from.
+    """
+    if os.environ.get("SOURCE_DATE_EPOCH"):
+        return os.environ["SOURCE_DATE_EPOCH"]
+    try:
+        out = subprocess.run(
+            ["git", "log", "-1", "--format=%ct"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        if out:
+            return out
+    except (OSError, subprocess.CalledProcessError):
+        pass
+    sources = [ROOT / "pyproject.toml", *ROOT.glob("docs/**/*"), *ROOT.glob("conf/**/*")]
+    return str(int(max(p.stat().st_mtime for p in sources if p.is_file())))
+
+
+def build_docs(session: nox.Session, *args: str) -> None:
+    """The one recipe that builds the book into build/html: -W, executed, every formula verified.
+
+    Used by the docs and browser sessions, by .readthedocs.yaml and the GitHub Pages workflow
+    (through ``nox -s docs``), so every published or tested site is built the same way.
+    """
     session.run(
         "sphinx-build",
         "-W",
@@ -58,8 +86,45 @@ def docs(session: nox.Session) -> None:
         "html",
         "docs",
         str(BUILD / "html"),
-        *session.posargs,
-        env={"PYTHONHASHSEED": "0"},
+        *args,
+        env={"PYTHONHASHSEED": "0", "SOURCE_DATE_EPOCH": source_date_epoch()},
+    )
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Execute every page, verify every formula and build the book into build/html (-W)."""
+    install(session, "docs")
+    build_docs(session, *session.posargs)
+
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+
+
+@nox.session
+def browser(session: nox.Session) -> None:
+    """Build the book, then check every page of it in Debian's chromium (tests/browser/).
+
+    Served on 127.0.0.1, every page must load without console errors, render every formula,
+    request nothing from another host and link only to pages that exist; screenshots land in
+    build/screenshots/. ``nox -s browser -- --no-build`` tests the existing build/html.
+    Other arguments go to pytest.
+    """
+    if not Path(CHROMIUM).is_file():
+        session.error(
+            f"no chromium at {CHROMIUM}: this session drives Debian's chromium. Install it with "
+            "`apt-get update && apt-get install -y chromium` (as root), or point CHROMIUM= at "
+            "another chromium binary. Playwright's own browser download is never used."
+        )
+    install(session, "docs", "browser")
+    args = [a for a in session.posargs if a != "--no-build"]
+    if "--no-build" not in session.posargs:
+        build_docs(session)
+    session.run(
+        "pytest",
+        "tests/browser",
+        *args,
+        env={"ELIGIBILITY_HTML": str(BUILD / "html"), "CHROMIUM": CHROMIUM},
     )
 
 

@@ -73,8 +73,18 @@ html_theme_options = {
     "show_toc_level": 2,
     "use_download_button": False,
     "use_fullscreen_button": False,
+    # every page says which version of the book it is, and of when (the build's fixed date)
+    "extra_footer": (
+        f'<p class="eligibility-version">{project}, version {version} of {today}. '
+        "Every display formula on this site was verified when it was built.</p>"
+    ),
 }
+# light/dark follows the reader's system until they pick one (and no console error about it)
+html_context = {"default_mode": "auto"}
 html_permalinks = True
+# every formula carries a visible permalink (#equation-<label>); see _static/custom.css
+html_permalinks_icon = "#"
+html_favicon = "_static/favicon.svg"
 
 # --- autodoc ------------------------------------------------------------------------------
 autodoc_typehints = "description"

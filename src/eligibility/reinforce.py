@@ -347,9 +347,12 @@ def scalar_optimal_baseline(
     return (weights * rewards * squared).sum() / (weights * squared).sum()
 
 
-def _layer(weights, inputs, validate: bool) -> tuple[Tensor, Tensor]:
+def _layer(weights, inputs, bias, validate: bool) -> tuple[Tensor, Tensor]:
+    """Validated weights and inputs, and the layer's logits W x + c."""
     weights = check.as_tensor(weights, "weights")
     inputs = check.as_tensor(inputs, "inputs", like=weights)
+    if bias is not None:
+        bias = check.as_tensor(bias, "bias", like=weights)
     if validate:
         if weights.dim() < 2:
             raise ValueError(
@@ -363,14 +366,25 @@ def _layer(weights, inputs, validate: bool) -> tuple[Tensor, Tensor]:
             )
         check.not_nan(weights, "weights")
         check.not_nan(inputs, "inputs")
-    return weights, inputs
+        if bias is not None:
+            if bias.dim() < 1 or bias.shape[-1] != weights.shape[-2]:
+                raise ValueError(
+                    f"bias must have a last dimension of M={weights.shape[-2]} (the rows of "
+                    f"weights); got shape {tuple(bias.shape)}"
+                )
+            check.not_nan(bias, "bias")
+    logits = (weights * inputs.unsqueeze(-2)).sum(-1)
+    return inputs, logits if bias is None else logits + bias
 
 
-def bernoulli_layer_eligibility(value, weights, inputs, *, validate: bool = True) -> Tensor:
-    r"""Eligibility of the weights of a Bernoulli-logistic layer: (y − σ(W x)) xᵀ.
+def bernoulli_layer_eligibility(
+    value, weights, inputs, *, bias=None, validate: bool = True
+) -> Tensor:
+    r"""Eligibility of the weights of a Bernoulli-logistic layer: (y − σ(W x + c)) xᵀ.
 
     ``value`` ``(..., M)`` are the units' outputs (0 or 1), ``weights`` ``(..., M, N)``,
-    ``inputs`` ``(..., N)``; the result ``(..., M, N)`` is ∂ ln g(y; W) / ∂W_ml.
+    ``inputs`` ``(..., N)``, ``bias`` ``(..., M)`` or ``None`` (no bias, c = 0); the result
+    ``(..., M, N)`` is ∂ ln g(y; W) / ∂W_ml. The bias's own eligibility is y − σ(W x + c).
 
     Examples
     --------
@@ -381,22 +395,24 @@ def bernoulli_layer_eligibility(value, weights, inputs, *, validate: bool = True
 
     Notes
     -----
-    Each unit m fires with probability σ(Σ_l W_ml x_l); the chain rule multiplies its logit
+    Each unit m fires with probability σ(Σ_l W_ml x_l + c_m); the chain rule multiplies its logit
     eligibility y_m − σ(·) by ∂θ_m / ∂W_ml = x_l (``eq-networks-bernoulli-layer``).
     """
-    weights, inputs = _layer(weights, inputs, validate)
-    value = check.as_tensor(value, "value", like=weights)
+    inputs, logits = _layer(weights, inputs, bias, validate)
+    value = check.as_tensor(value, "value", like=logits)
     if validate:
         check.binary(value)
-    logits = (weights * inputs.unsqueeze(-2)).sum(-1)
     return (value - torch.sigmoid(logits)).unsqueeze(-1) * inputs.unsqueeze(-2)
 
 
-def softmax_layer_eligibility(value, weights, inputs, *, validate: bool = True) -> Tensor:
-    r"""Eligibility of the weights of a softmax layer: (onehot(k) − softmax(W x)) xᵀ.
+def softmax_layer_eligibility(
+    value, weights, inputs, *, bias=None, validate: bool = True
+) -> Tensor:
+    r"""Eligibility of the weights of a softmax layer: (onehot(k) − softmax(W x + c)) xᵀ.
 
     ``value`` ``(...)`` is the 0-based class drawn, ``weights`` ``(..., K, N)``, ``inputs``
-    ``(..., N)``; the result ``(..., K, N)`` is ∂ ln g(k; W) / ∂W_jl.
+    ``(..., N)``, ``bias`` ``(..., K)`` or ``None`` (no bias, c = 0); the result
+    ``(..., K, N)`` is ∂ ln g(k; W) / ∂W_jl. The bias's own eligibility is onehot(k) − π.
 
     Examples
     --------
@@ -406,10 +422,9 @@ def softmax_layer_eligibility(value, weights, inputs, *, validate: bool = True) 
 
     Notes
     -----
-    ∂ ln g / ∂W_jl = (δ_jk − softmax(W x)_j) x_l (``eq-networks-softmax-layer``).
+    ∂ ln g / ∂W_jl = (δ_jk − softmax(W x + c)_j) x_l (``eq-networks-softmax-layer``).
     """
-    weights, inputs = _layer(weights, inputs, validate)
-    logits = (weights * inputs.unsqueeze(-2)).sum(-1)
+    inputs, logits = _layer(weights, inputs, bias, validate)
     e = categorical.eligibility(value, logits=logits, validate=validate)
     return e.unsqueeze(-1) * inputs.unsqueeze(-2)
 

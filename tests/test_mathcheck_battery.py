@@ -18,6 +18,18 @@ E_SIMPLEX = r"\frac{\partial \ln g(k; q)}{\partial q_j}"
 E_CAT_LOGIT = r"\frac{\partial \ln g(k; \theta)}{\partial \theta_j}"
 E_MULTI = r"\frac{\partial \ln g(x; \pi)}{\partial \pi_j}"
 SUM_PI = r"\sum_{i=1}^{K} \pi_i"
+E_MU = r"\frac{\partial \ln g(y; \mu, \sigma)}{\partial \mu}"
+E_SIGMA = r"\frac{\partial \ln g(y; \mu, \sigma)}{\partial \sigma}"
+E_RATE = r"\frac{\partial \ln g(y; \lambda)}{\partial \lambda}"
+
+
+def expect(body: str) -> str:
+    return rf"\mathbb{{E}}_{{y}}\left[ {body} \right]"
+
+
+def squared(score: str) -> str:
+    return rf"\left({score}\right)^{{2}}"
+
 
 TRUE = [
     # Bernoulli, mean parameter: factored, expanded, reordered, \log for \ln
@@ -80,6 +92,21 @@ TRUE = [
     ),
     # Poisson with Euler's e
     ("poisson", r"\frac{\partial \ln g(y; \lambda)}{\partial \lambda} = \frac{y}{\lambda} - 1"),
+    # expectations over infinite supports: the Gaussian over ℝ (exact integrals) ...
+    ("gaussian", rf"{expect(E_MU)} = 0"),
+    ("gaussian", rf"{expect(E_SIGMA)} = 0"),
+    ("gaussian", rf"{expect(squared(E_MU))} = \frac{{1}}{{\sigma^{{2}}}}"),
+    ("gaussian", rf"{expect(squared(E_SIGMA))} = \frac{{2}}{{\sigma^{{2}}}}"),
+    ("gaussian", rf"{expect(E_MU + ' ' + E_SIGMA)} = 0"),
+    (
+        "gaussian",
+        r"-\mathbb{E}_{y}\left[ \frac{\partial^{2} \ln g(y; \mu, \sigma)}{\partial \sigma^{2}} \right] = \frac{2}{\sigma^{2}}",
+    ),
+    ("gaussian", r"\mathbb{E}_{y}\left[ (y - \mu)^{4} \right] = 3 \sigma^{4}"),
+    # ... and the Poisson over ℕ (exact series)
+    ("poisson", rf"{expect(E_RATE)} = 0"),
+    ("poisson", rf"{expect(squared(E_RATE))} = \frac{{1}}{{\lambda}}"),
+    ("poisson", r"\mathbb{E}_{y}\left[ y \right] = \lambda"),
     # an abbreviation used inside an expectation sees the expectation's k
     ("score-abbreviation", r"\mathbb{E}_{k}\left[ e_j \right] = 0"),
     (
@@ -169,6 +196,18 @@ WRONG = [
     # wrong domain: true only on the simplex, stated for torch's unnormalised probs
     ("wrong domain", "categorical", rf"{E_CAT} = \frac{{\delta_{{jk}}}}{{\pi_k}} - 1"),
     ("wrong domain", "categorical", rf"\sum_{{j=1}}^{{K}} {E_CAT} = \frac{{1}}{{\pi_k}} - K"),
+    # expectations over infinite supports
+    (
+        "flipped sign",
+        "gaussian",
+        r"\mathbb{E}_{y}\left[ \frac{\partial^{2} \ln g(y; \mu, \sigma)}{\partial \mu^{2}} \right] = \frac{1}{\sigma^{2}}",
+    ),
+    ("wrong power", "gaussian", rf"{expect(squared(E_MU))} = \frac{{1}}{{\sigma}}"),
+    ("wrong factor", "gaussian", rf"{expect(squared(E_SIGMA))} = \frac{{1}}{{\sigma^{{2}}}}"),
+    ("wrong factor", "gaussian", rf"{expect(E_MU + ' ' + E_SIGMA)} = \frac{{1}}{{\sigma^{{3}}}}"),
+    ("flipped sign", "poisson", rf"-{expect(squared(E_RATE))} = \frac{{1}}{{\lambda}}"),
+    ("wrong power", "poisson", rf"{expect(squared(E_RATE))} = \frac{{1}}{{\lambda^{{2}}}}"),
+    ("off-by-one", "poisson", r"\mathbb{E}_{y}\left[ y \right] = \lambda + 1"),
 ]
 
 
@@ -191,3 +230,71 @@ def test_wrong_formulas_fail_with_a_counterexample(slip, context, latex):
 def test_kill_rate_is_total():
     caught = sum(bool([m for r in check(c, latex) for m in r.messages()]) for _, c, latex in WRONG)
     assert caught == len(WRONG)
+
+
+# --- infinite supports: how the expectation was decided, and the numeric fallback ----------
+
+INFINITE = [
+    ("gaussian", rf"{expect(squared(E_MU))} = \frac{{1}}{{\sigma^{{2}}}}", "ℝ", "sympy.integrate"),
+    ("poisson", rf"{expect(squared(E_RATE))} = \frac{{1}}{{\lambda}}", "ℕ", "sympy.summation"),
+]
+
+
+@pytest.mark.parametrize(("context", "latex", "support", "method"), INFINITE)
+def test_an_exact_expectation_names_its_method(context, latex, support, method):
+    [result] = check(context, latex)
+    assert result.methods == ["symbolic", "numeric"]
+    assert f"E over y ∈ {support} exact by {method}" in result.evidence[0].detail
+
+
+@pytest.mark.parametrize(
+    ("context", "latex", "method"),
+    [
+        ("gaussian", rf"{expect(squared(E_MU))} = \frac{{1}}{{\sigma^{{2}}}}", "mpmath.quad"),
+        ("poisson", rf"{expect(squared(E_RATE))} = \frac{{1}}{{\lambda}}", "truncated sum"),
+    ],
+)
+def test_numeric_fallback_decides_and_says_so(monkeypatch, context, latex, method):
+    from eligibility.mathcheck import expectation
+
+    monkeypatch.setattr(expectation, "SYMBOLIC_SECONDS", 0)  # as if sympy could not decide
+    [result] = check(context, latex)
+    assert result.ok, result.problems
+    assert result.methods == ["numeric"]
+    numeric = next(e for e in result.evidence if e.method == "numeric")
+    assert f"by {method}" in numeric.detail and "sympy did not decide" in numeric.detail
+
+
+@pytest.mark.parametrize(
+    ("context", "latex"),
+    [
+        ("gaussian", rf"{expect(squared(E_MU))} = \frac{{1}}{{\sigma}}"),
+        ("poisson", rf"{expect(squared(E_RATE))} = \frac{{1}}{{\lambda^{{2}}}}"),
+    ],
+)
+def test_numeric_fallback_still_catches_slips(monkeypatch, context, latex):
+    from eligibility.mathcheck import expectation
+
+    monkeypatch.setattr(expectation, "SYMBOLIC_SECONDS", 0)
+    problems = [m for r in check(context, latex) for m in r.messages()]
+    assert problems and " at " in problems[0]
+
+
+def test_a_density_must_integrate_to_one():
+    from eligibility.mathcheck import Formula, Page
+
+    page = Page("tests/unnormalised.md")
+    [result] = page.check(
+        Formula(
+            "definition",
+            "eq-def",
+            r"g(y; \mu, \sigma) = \frac{1}{\sigma} \exp\left( -\frac{(y - \mu)^{2}}{2 \sigma^{2}} \right)",
+            page.source,
+            1,
+            2,
+            symbols=r"y, \mu \in \mathbb{R}; \sigma \in (0, \infty)",
+            torch="torch.distributions.Normal(mu, sigma).log_prob(y) + math.log(math.sqrt(2 * math.pi))",
+        )
+    )
+    assert not result.ok
+    assert any("does not integrate to 1 over y" in p for p in result.problems), result.problems

@@ -26,7 +26,7 @@ import sympy
 from . import bindings, prove
 from . import latex as ast
 from .cache import Cache
-from .domains import Counts, FiniteSet, IntRange, parse_declarations
+from .domains import Counts, FiniteSet, Interval, IntRange, parse_declarations
 from .errors import FormulaError
 from .instances import Sampler, instances, needed_names, size_names, symbol_values
 from .records import Evidence, Formula, Result
@@ -47,6 +47,7 @@ class _Sides:
     constraints: dict
     rows: int
     symbol_values: dict
+    notes: list[str]  # how infinite expectations were decided (exactly, or numerically)
 
     def precise(self, which: int, rows: np.ndarray) -> np.ndarray:
         """Expression ``which`` at ``rows``, re-evaluated with 50 significant digits."""
@@ -189,7 +190,10 @@ class Page:
             )
         if definition.is_function:
             first = self.scope.declarations[definition.params[0]]
-            if isinstance(first.domain, FiniteSet | IntRange | Counts):
+            if isinstance(first.domain, FiniteSet | IntRange | Counts) or (
+                # an infinite support: only a definition bound to torch is surely a density
+                isinstance(first.domain, Interval) and formula.torch
+            ):
                 result.evidence.append(self._normalisation(definition, names))
         result.problems = [e.detail for e in result.evidence if not e.ok]
         return [result]
@@ -201,17 +205,19 @@ class Page:
         outer = [n for n in names if n != var]
 
         def total(t: Translator) -> sympy.Expr:
-            return sympy.Add(*(t.expr(definition.body, {var: v}) for v in t.support(var, {})))
+            return t.expectation(var, definition, {}, lambda env: sympy.Integer(1))
 
         evidence = self._compare_exprs(outer, lambda t: [total(t), sympy.Integer(1)])
         evidence.method = "normalised"
+        first = self.scope.declarations[var].domain
+        op = "∫" if isinstance(first, Interval) and not first.integer else "Σ"
         if not evidence.ok:
             evidence.detail = (
-                f"{definition.name} does not sum to 1 over {pretty(var)}: "
-                + evidence.detail.replace("side 1", "Σ").replace("side 2", "1")
+                f"{definition.name} does not {'integrate' if op == '∫' else 'sum'} to 1 over "
+                f"{pretty(var)}: " + evidence.detail.replace("side 1", op).replace("side 2", "1")
             )
         else:
-            evidence.detail = f"Σ over {pretty(var)} = 1; " + evidence.detail
+            evidence.detail = f"{op} over {pretty(var)} = 1; " + evidence.detail
         evidence.seconds = time.perf_counter() - start
         return evidence
 
@@ -282,7 +288,16 @@ class Page:
             rows = max((len(c) for c in columns.values()), default=1)
             numeric = prove.evaluate(exprs, values, rows)
             out.append(
-                _Sides(assignment, columns, numeric, exprs, translator.constraints, rows, values)
+                _Sides(
+                    assignment,
+                    columns,
+                    numeric,
+                    exprs,
+                    translator.constraints,
+                    rows,
+                    values,
+                    translator.notes,
+                )
             )
         return out
 
@@ -307,8 +322,10 @@ class Page:
             ok=proven == len(evaluated),
             points=len(evaluated),
             seconds=time.perf_counter() - start,
-            detail=f"difference simplifies to 0 in {proven} of {len(evaluated)} instance(s)",
+            detail=f"difference simplifies to 0 in {proven} of {len(evaluated)} instance(s)"
+            + _notes(evaluated, exact=True),
         )
+        numeric.detail += _notes(evaluated, exact=False)
         return [symbolic, numeric]
 
     def _compare_exprs(self, names: list[str], build) -> Evidence:
@@ -319,6 +336,7 @@ class Page:
         )
         if evidence.ok and proven == len(evaluated):
             evidence.detail = "symbolic in every instance; " + evidence.detail
+        evidence.detail += _notes(evaluated)
         return evidence
 
     def _compare_binding(self, formula, names, build, expression, method, what) -> Evidence:
@@ -461,6 +479,16 @@ def _numeric(
         worst_error=worst,
         detail=f"{points} points in {len(evaluated)} instance(s), float64, rtol {prove.RTOL:g}",
     )
+
+
+def _notes(evaluated: list[_Sides], exact: bool | None = None) -> str:
+    """How the infinite expectations were decided: '; E over y ∈ ℝ exact by …'."""
+    notes: list[str] = []
+    for item in evaluated:
+        for note in item.notes:
+            if note not in notes and (exact is None or (" exact by " in note) == exact):
+                notes.append(note)
+    return "".join(f"; {n}" for n in notes)
 
 
 def _point(item: _Sides, row: int) -> str:

@@ -31,6 +31,7 @@ from .domains import (
     Vector,
 )
 from .errors import ScopeError
+from .expectation import Support, expectation
 from .scope import Definition, Scope
 
 Value = sympy.Expr | list  # a scalar, or a vector's components
@@ -81,6 +82,7 @@ class Translator:
         self.assignment = assignment
         self._symbols: dict[str, sympy.Symbol] = {}
         self.constraints: dict[sympy.Symbol, sympy.Expr] = {}
+        self.notes: list[str] = []  # how infinite expectations were decided
 
     # --- symbols -------------------------------------------------------------------------
     def symbol(self, name: str, element: Interval | None) -> sympy.Symbol:
@@ -321,21 +323,37 @@ class Translator:
                 column=node.pos,
                 hint=f"define one first, e.g. g({node.var}; p) = ...",
             )
-        total = sympy.Integer(0)
-        for value in self.support(node.var, env):
-            bound: dict[str, Value] = {**env, node.var: value}
-            weight_env = {}
+        return self.expectation(
+            node.var, definition, env, lambda bound: self.expr(node.body, bound)
+        )
+
+    def expectation(self, var: str, definition: Definition, env, body) -> sympy.Expr:
+        """Σ (or ∫) over the support of ``var`` of the density × ``body(env with var)``."""
+
+        def weighted(value: Value) -> sympy.Expr:
+            weight_env: dict[str, Value] = {}
             for param in definition.params:
-                if param == node.var:
+                if param == var:
                     weight_env[param] = value
                 else:
                     comps = self.vector(ast.Sym(param), env)
                     weight_env[param] = (
                         comps if comps is not None else self.expr(ast.Sym(param), env)
                     )
-            weight = self.expr(definition.body, weight_env)
-            total += weight * self.expr(node.body, bound)
-        return total
+            return self.expr(definition.body, weight_env) * body({**env, var: value})
+
+        decl = self.scope.declarations.get(var)
+        if decl is not None and isinstance(decl.domain, Interval):
+            # an infinite support: the exact integral or series, else a numeric method
+            dom = decl.domain
+            symbol = self.symbol(var, dom)
+            support = Support(dom.lo, dom.hi, integer=dom.integer)
+            outcome = expectation(weighted(symbol), symbol, support)
+            note = outcome.describe(pretty(var), support)
+            if note not in self.notes:
+                self.notes.append(note)
+            return outcome.value
+        return sympy.Add(*(weighted(value) for value in self.support(var, env)))
 
     def support(self, name: str, env) -> Iterator[Value]:
         """Every value of a discrete symbol (its support, for expectations)."""

@@ -7,6 +7,7 @@ network: MathJax is vendored, and there are no remote intersphinx inventories.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -55,6 +56,18 @@ nb_execution_timeout = 300
 nb_execution_show_tb = True
 nb_merge_streams = True
 
+# --- Citing the book (docs/cite.md): one entry, built from the version and the build date ---
+BIBTEX = f"""```bibtex
+@book{{characteristic-eligibility,
+  title   = {{Characteristic eligibility: a reference book on the score function}},
+  author  = {{ {{The characteristic-eligibility book authors}} }},
+  year    = {{{_date.year}}},
+  version = {{{version}}},
+  note    = {{Version {version} of {today}. Every display formula verified at build time}},
+}}
+```"""
+myst_substitutions = {"book_version": version, "book_date": today, "bibtex_entry": BIBTEX}
+
 # --- Citations ----------------------------------------------------------------------------
 bibtex_bibfiles = ["../docs/references.bib"]  # relative to conf/
 bibtex_default_style = "plain"
@@ -91,3 +104,20 @@ autodoc_typehints = "description"
 autodoc_member_order = "bysource"
 napoleon_numpy_docstring = True
 napoleon_google_docstring = False
+
+
+# Docstrings write norms the way the text does, |e|²; reStructuredText would read |e| as a
+# substitution reference and warn. Escape such bars (not in ``literals`` or doctest lines).
+_BARS = re.compile(r"(?<![\\`])\|(?=\S)([^|`]*?\S)\|(?![`_])")
+
+
+def _escape_bars(app, what, name, obj, options, lines: list[str]) -> None:
+    for i, line in enumerate(lines):
+        if line.lstrip().startswith((">>>", "...")):
+            continue
+        parts = re.split(r"(``.*?``)", line)
+        lines[i] = "".join(p if p.startswith("``") else _BARS.sub(r"\\|\1\\|", p) for p in parts)
+
+
+def setup(app) -> None:
+    app.connect("autodoc-process-docstring", _escape_bars)

@@ -235,7 +235,7 @@ def test_kill_rate_is_total():
 # --- infinite supports: how the expectation was decided, and the numeric fallback ----------
 
 INFINITE = [
-    ("gaussian", rf"{expect(squared(E_MU))} = \frac{{1}}{{\sigma^{{2}}}}", "ℝ", "sympy.integrate"),
+    ("gaussian", rf"{expect(squared(E_MU))} = \frac{{1}}{{\sigma^{{2}}}}", "ℝ", "Gaussian moments"),
     ("poisson", rf"{expect(squared(E_RATE))} = \frac{{1}}{{\lambda}}", "ℕ", "sympy.summation"),
 ]
 

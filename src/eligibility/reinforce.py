@@ -314,7 +314,7 @@ def categorical_optimal_baseline(rewards, *, logits, validate: bool = True) -> T
 def scalar_optimal_baseline(
     rewards: Tensor, eligibilities: Tensor, weights: Tensor | None = None
 ) -> Tensor:
-    r"""The one baseline minimising the total variance: E[r |e|²] / E[|e|²].
+    r"""The one baseline minimising the total variance: E[r ‖e‖²] / E[‖e‖²].
 
     ``rewards`` ``(N,)``, ``eligibilities`` ``(N, P)``; ``weights`` ``(N,)`` are exact
     probabilities (enumeration) or ``None`` for the sample mean.
@@ -327,8 +327,8 @@ def scalar_optimal_baseline(
 
     Notes
     -----
-    The trace of the estimator's covariance is E[(r − b)² |e|²] − |∇E[r]|², a parabola in b
-    with its minimum where E[(r − b) |e|²] = 0 (``eq-baselines-optimal-scalar``)
+    The trace of the estimator's covariance is E[(r − b)² ‖e‖²] − ‖∇E[r]‖², a parabola in b
+    with its minimum where E[(r − b) ‖e‖²] = 0 (``eq-baselines-optimal-scalar``)
     (Greensmith, Bartlett & Baxter 2004).
     """
     if rewards.dim() != 1 or eligibilities.dim() != 2 or eligibilities.shape[0] != len(rewards):

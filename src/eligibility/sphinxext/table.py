@@ -154,7 +154,6 @@ def _formula_cell(app, fromdocname: str, docname: str, record: dict) -> nodes.No
     ledger = nodes.reference("", "ledger", internal=True, refuri="")
     ledger["mathcheck_ledger_label"] = record["label"]
     links += ledger
-    para += nodes.Text(" ")
     para += links
     return para
 

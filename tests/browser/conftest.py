@@ -137,10 +137,30 @@ async () => {
 """
 
 
+# every visit of the session, by (page, "desktop" | "phone"): the summary at the end reads them
+VISITS: dict[tuple[str, str], Visit] = {}
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """One line for the log: what the browser saw over the whole site."""
+    if not VISITS:
+        return
+    desktop = [v for (_, width), v in VISITS.items() if width == "desktop" and "?" not in v.page]
+    requests = [url for v in VISITS.values() for url in v.requests]
+    foreign = [url for url in requests if urlsplit(url).hostname not in (HOST, None)]
+    terminalreporter.write_line(
+        f"browser: {len(desktop)} pages at desktop width ({len(VISITS) - len(desktop)} more "
+        f"visits at phone width or with a query), "
+        f"{sum(v.facts.get('rendered', 0) for v in desktop)} display formulas rendered, "
+        f"{sum(len(v.console_errors) for v in VISITS.values())} console errors, "
+        f"{len(requests)} requests, {len(foreign)} of them off {HOST}"
+    )
+
+
 @pytest.fixture(scope="session")
 def visit(browser, base_url):
     """``visit(page, viewport)`` loads the page once and returns what the browser saw."""
-    seen: dict[tuple[str, str], Visit] = {}
+    seen = VISITS
     contexts = {}
 
     def context_for(name: str, viewport: dict):

@@ -114,7 +114,7 @@ def browser(session: nox.Session) -> None:
         session.error(
             f"no chromium at {CHROMIUM}: this session drives Debian's chromium. Install it with "
             "`apt-get update && apt-get install -y chromium` (as root), or point CHROMIUM= at "
-            "another chromium binary. Playwright's own browser download is never used."
+            "another chromium binary (playwright's own browser download is never used)"
         )
     install(session, "docs", "browser")
     args = [a for a in session.posargs if a != "--no-build"]

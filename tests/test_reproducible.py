@@ -28,6 +28,7 @@ pytestmark = pytest.mark.slow
 
 
 def cold_build(folder: Path) -> Path:
+    folder.mkdir(parents=True)
     html = folder / "html"
     env = {
         **os.environ,

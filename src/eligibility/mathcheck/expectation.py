@@ -81,6 +81,12 @@ class Outcome:
     def exact(self) -> bool:
         return self.method in ("Gaussian moments", "sympy.integrate", "sympy.summation")
 
+    def kind(self, support: Support) -> str:
+        """The evidence method the ledger shows: integral | series | quadrature | truncated sum."""
+        if self.exact:
+            return "series" if support.integer else "integral"
+        return "truncated sum" if support.integer else "quadrature"
+
     def describe(self, var: str, support: Support) -> str:
         if self.exact:
             return f"E over {var} ∈ {support.describe()} exact by {self.method}"

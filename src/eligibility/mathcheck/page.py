@@ -47,7 +47,7 @@ class _Sides:
     constraints: dict
     rows: int
     symbol_values: dict
-    notes: list[str]  # how infinite expectations were decided (exactly, or numerically)
+    notes: list[tuple[str, str]]  # (method, how) for each infinite expectation
 
     def precise(self, which: int, rows: np.ndarray) -> np.ndarray:
         """Expression ``which`` at ``rows``, re-evaluated with 50 significant digits."""
@@ -231,6 +231,8 @@ class Page:
             )
         names = needed_names(sides, self.scope)
         evaluated = self._evaluate(names, lambda t: [t.expr(s) for s in sides])
+        # an expectation over an infinite support: the ledger shows how it was decided
+        expectations = [Evidence(method, ok=True, detail=how) for method, how in _notes(evaluated)]
         results = []
         for step in range(1, len(sides)):
             chain = len(sides) > 2
@@ -257,6 +259,8 @@ class Page:
             if result not in results:
                 results.append(result)
         last = results[-1]
+        if last.ok:
+            last.evidence.extend(expectations)
         derivative = _autograd_target(sides[0], self.scope)
         if derivative is not None:
             last.evidence.append(self._autograd(formula, names, sides[-1], *derivative))
@@ -322,10 +326,8 @@ class Page:
             ok=proven == len(evaluated),
             points=len(evaluated),
             seconds=time.perf_counter() - start,
-            detail=f"difference simplifies to 0 in {proven} of {len(evaluated)} instance(s)"
-            + _notes(evaluated, exact=True),
+            detail=f"difference simplifies to 0 in {proven} of {len(evaluated)} instance(s)",
         )
-        numeric.detail += _notes(evaluated, exact=False)
         return [symbolic, numeric]
 
     def _compare_exprs(self, names: list[str], build) -> Evidence:
@@ -336,7 +338,7 @@ class Page:
         )
         if evidence.ok and proven == len(evaluated):
             evidence.detail = "symbolic in every instance; " + evidence.detail
-        evidence.detail += _notes(evaluated)
+        evidence.detail += "".join(f"; {how}" for _, how in _notes(evaluated))
         return evidence
 
     def _compare_binding(self, formula, names, build, expression, method, what) -> Evidence:
@@ -481,14 +483,14 @@ def _numeric(
     )
 
 
-def _notes(evaluated: list[_Sides], exact: bool | None = None) -> str:
-    """How the infinite expectations were decided: '; E over y ∈ ℝ exact by …'."""
-    notes: list[str] = []
+def _notes(evaluated: list[_Sides]) -> list[tuple[str, str]]:
+    """How each infinite expectation was decided: (method, 'E over y ∈ ℝ exact by …')."""
+    notes: list[tuple[str, str]] = []
     for item in evaluated:
         for note in item.notes:
-            if note not in notes and (exact is None or (" exact by " in note) == exact):
+            if note not in notes:
                 notes.append(note)
-    return "".join(f"; {n}" for n in notes)
+    return notes
 
 
 def _point(item: _Sides, row: int) -> str:

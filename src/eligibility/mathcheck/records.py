@@ -35,7 +35,8 @@ class Formula:
 class Evidence:
     """One way a formula was checked: how, on how many points, the worst error."""
 
-    method: str  # symbolic | numeric | torch | package | normalised | parse | exempt
+    method: str  # symbolic | numeric | torch | package | normalised | parse | exempt |
+    # integral | series | quadrature | truncated sum (how an infinite expectation was decided)
     ok: bool
     points: int = 0
     worst_error: float | None = None

@@ -82,7 +82,7 @@ class Translator:
         self.assignment = assignment
         self._symbols: dict[str, sympy.Symbol] = {}
         self.constraints: dict[sympy.Symbol, sympy.Expr] = {}
-        self.notes: list[str] = []  # how infinite expectations were decided
+        self.notes: list[tuple[str, str]] = []  # (method, how) per infinite expectation
 
     # --- symbols -------------------------------------------------------------------------
     def symbol(self, name: str, element: Interval | None) -> sympy.Symbol:
@@ -349,7 +349,7 @@ class Translator:
             symbol = self.symbol(var, dom)
             support = Support(dom.lo, dom.hi, integer=dom.integer)
             outcome = expectation(weighted(symbol), symbol, support)
-            note = outcome.describe(pretty(var), support)
+            note = (outcome.kind(support), outcome.describe(pretty(var), support))
             if note not in self.notes:
                 self.notes.append(note)
             return outcome.value

@@ -95,3 +95,24 @@ def test_an_exemption_needs_a_reason():
     assert result.problems == ["an exemption needs a :reason:"]
     [result] = check("bernoulli", r"\Delta p = \alpha e", kind="exempt", reason="notation")
     assert result.ok
+
+
+def test_a_redeclared_index_may_range_up_to_a_later_symbol(tmp_path):
+    # l first ranges to K; re-declared after D exists, it must be instantiated after D
+    page = tmp_path / "redeclare.md"
+    page.write_text(
+        "```{math-claim} eq-a\n"
+        ":symbols: K \\in \\{2, 3\\}; l \\in \\{1, \\dots, K\\}\n"
+        "l = l\n"
+        "```\n\n"
+        "```{math-claim} eq-b\n"
+        ":symbols: D \\in \\{2, 3\\}; l \\in \\{1, \\dots, D\\}\n"
+        "l + D = D + l\n"
+        "```\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-m", "eligibility.mathcheck", str(page)],
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr

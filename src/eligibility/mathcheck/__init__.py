@@ -4,7 +4,7 @@
 runs it on MyST files without building the site.
 """
 
-from .cache import Cache
+from .cache import Cache, sources_digest
 from .errors import FormulaError, ParseError, ScopeError
 from .page import Page
 from .records import Evidence, Formula, Result
@@ -18,4 +18,5 @@ __all__ = [
     "ParseError",
     "Result",
     "ScopeError",
+    "sources_digest",
 ]

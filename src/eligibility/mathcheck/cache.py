@@ -24,6 +24,11 @@ def _digest_sources(folder: Path, exclude: tuple[str, ...] = ()) -> str:
     return digest.hexdigest()
 
 
+def sources_digest() -> str:
+    """One digest of the verifier's and the package's source: what every verdict depends on."""
+    return _digest_sources(_PACKAGE, exclude=("sphinxext",))
+
+
 class Cache:
     """A JSON file of verified results keyed by content."""
 

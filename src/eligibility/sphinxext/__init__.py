@@ -15,7 +15,7 @@ from docutils import nodes
 from sphinx.util import logging
 
 from .. import __version__
-from ..mathcheck import Cache
+from ..mathcheck import Cache, sources_digest
 from .directives import (
     MARK,
     ClaimDirective,
@@ -93,11 +93,20 @@ def _merge(app, env, docnames, other) -> None:
 
 
 def _outdated(app, env, added, changed, removed) -> list[str]:
+    # a changed verifier or package may change any verdict: re-read every page with formulas
+    digest = sources_digest()
+    if getattr(env, "mathcheck_sources", None) != digest:
+        env.mathcheck_sources = digest
+        checked = {d for d, records in env.mathcheck_results.items() if records}
+        return sorted((checked | _summary_docs(env)) - set(added) - set(changed))
     # the ledger and formula tables summarise every page: rebuild them whenever any page changed
     if added or changed or removed:
-        summaries = _docs_with(env, "{formula-ledger}") | _docs_with(env, "{formula-table}")
-        return sorted(summaries - set(added) - set(changed))
+        return sorted(_summary_docs(env) - set(added) - set(changed))
     return []
+
+
+def _summary_docs(env) -> set[str]:
+    return _docs_with(env, "{formula-ledger}") | _docs_with(env, "{formula-table}")
 
 
 def _ledger_docs(env) -> set[str]:

@@ -112,7 +112,31 @@ def needed_names(nodes: Iterable[ast.Node], scope: Scope) -> list[str]:
             new = _domain_names(scope.declarations[name], scope) - names
             names |= new
             frontier |= new
-    return [n for n in scope.declarations if n in names]
+    return _dependency_order([n for n in scope.declarations if n in names], scope)
+
+
+def _dependency_order(names: list[str], scope: Scope) -> list[str]:
+    """``names`` in declaration order, except that each comes after the names its domain uses.
+
+    A page may re-declare K after j ∈ {1, …, K}, or re-declare l ∈ {1, …, D} after D: instances
+    are enumerated in this order, so every domain's bounds have values when it is expanded.
+    """
+    wanted = set(names)
+    ordered: list[str] = []
+
+    def place(name: str, path: frozenset[str]) -> None:
+        if name in ordered:
+            return
+        if name in path:
+            raise ScopeError(f"the domain of {pretty(name)} depends on itself")
+        for dep in names:
+            if dep in wanted and dep in _domain_names(scope.declarations[name], scope):
+                place(dep, path | {name})
+        ordered.append(name)
+
+    for name in names:
+        place(name, frozenset())
+    return ordered
 
 
 def size_names(scope: Scope) -> set[str]:

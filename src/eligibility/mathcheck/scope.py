@@ -40,9 +40,6 @@ class Scope:
 
     def declare(self, declarations: list[Declaration], source: str) -> None:
         for decl in declarations:
-            # re-insert: instances enumerate symbols in declaration order, so a re-declared
-            # symbol must come after the symbols its new domain depends on
-            self.declarations.pop(decl.name, None)
             self.declarations[decl.name] = decl
         if declarations:
             self._history.append(f"symbols:{source}")

@@ -30,17 +30,31 @@ def sources_digest() -> str:
 
 
 class Cache:
-    """A JSON file of verified results keyed by content."""
+    """A JSON file of verified results keyed by content (``path=None``: in memory only).
 
-    def __init__(self, path: Path | str):
-        self.path = Path(path)
+    Besides results remembered from earlier runs, a cache can *adopt* results that another
+    process checked during this run (see :mod:`eligibility.sphinxext.prefetch`): those are
+    handed out as fresh, not cached, since they were verified now.
+
+    >>> cache = Cache(None)
+    >>> cache.adopt({"k": [{"label": "eq-x"}]})
+    >>> cache.new_entries(), sorted(cache._data)
+    ({}, ['k'])
+    """
+
+    def __init__(self, path: Path | str | None):
+        self.path = Path(path) if path is not None else None
         self._data: dict[str, list[dict]] = {}
-        if self.path.exists():
+        self._fresh: set[str] = set()
+        self._new: set[str] = set()  # keys this process checked and put
+        if self.path is not None and self.path.exists():
             try:
                 self._data = json.loads(self.path.read_text())
             except (OSError, ValueError):
                 self._data = {}  # a damaged cache is only a cold cache
-        self.hits = 0
+        self.hits = 0  # formulas remembered from an earlier run
+        self.adopted = 0  # formulas another process checked in this run
+        self.misses = 0  # formulas this process had to check
         self._verifier = _digest_sources(Path(__file__).resolve().parent)
         self._package = _digest_sources(_PACKAGE, exclude=("mathcheck", "sphinxext"))
 
@@ -64,16 +78,33 @@ class Cache:
     def get(self, key: str) -> list[Result] | None:
         entry = self._data.get(key)
         if entry is None:
+            self.misses += 1
             return None
-        self.hits += 1
         results = [Result.from_dict(dict(r)) for r in entry]
+        if key in self._fresh:
+            self._fresh.discard(key)  # handed out once, as checked in this run
+            self.adopted += 1
+            return results
+        self.hits += 1
         for result in results:
             result.cached = True
         return results
 
+    def new_entries(self) -> dict[str, list[dict]]:
+        """The results this process checked itself (what a worker process hands back)."""
+        return {key: self._data[key] for key in self._new}
+
+    def adopt(self, entries: dict[str, list[dict]]) -> None:
+        """Take results verified in this run by another process; they are not 'cached'."""
+        self._data.update(entries)
+        self._fresh.update(entries)
+
     def put(self, key: str, results: list[Result]) -> None:
         self._data[key] = [r.to_dict() for r in results]
+        self._new.add(key)
 
     def save(self) -> None:
+        if self.path is None:
+            return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.path.write_text(json.dumps(self._data, sort_keys=True))

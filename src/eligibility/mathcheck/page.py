@@ -66,19 +66,23 @@ class Page:
         self.cache = cache
         self.seed = seed
         self.results: list[Result] = []
+        self._to_cache: str | None = None
 
     # --- entry point ---------------------------------------------------------------------
     def check(self, formula: Formula) -> list[Result]:
         """Check one formula (and add what it declares or defines to the page's scope)."""
         start = time.perf_counter()
+        self._to_cache = None
         try:
             results = self._check(formula)
         except FormulaError as exc:
             results = [self._result(formula, problems=[str(exc)])]
         elapsed = time.perf_counter() - start
         for result in results:
-            if not result.cached:
+            if not result.cached and not result.elapsed:  # adopted results keep their own
                 result.elapsed = elapsed / len(results)
+        if self._to_cache:  # after timing, so a result remembers what it cost
+            self.cache.put(self._to_cache, results)
         self.results.extend(results)
         return results
 
@@ -99,7 +103,7 @@ class Page:
         else:
             results = cached or self._check_chain(formula)
         if key and not cached and all(r.ok for r in results):
-            self.cache.put(key, results)
+            self._to_cache = key
         return results
 
     def _result(self, formula: Formula, step: int | None = None, **kw) -> Result:

@@ -3,7 +3,8 @@ formula goes unverified. All checking happens in :mod:`eligibility.mathcheck`.
 
 Enable with ``extensions = ["eligibility.sphinxext"]``. Options:
 ``mathcheck_cache`` (path of the result cache, relative to the output's parent; empty to
-disable).
+disable); ``mathcheck_workers`` (processes that verify pages while Sphinx reads them, see
+:mod:`.prefetch`; -1, the default, one per core; 0 to verify in the build process only).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from sphinx.util import logging
 
 from .. import __version__
 from ..mathcheck import Cache, sources_digest
+from . import prefetch
 from .directives import (
     MARK,
     ClaimDirective,
@@ -33,12 +35,20 @@ logger = logging.getLogger(__name__)
 
 def _builder_inited(app) -> None:
     path = app.config.mathcheck_cache
-    app.mathcheck_cache = Cache(Path(app.outdir).parent / path) if path else None
+    app.mathcheck_cache = Cache(Path(app.outdir).parent / path if path else None)
     app.mathcheck_ledger_docs = set()
-    app.mathcheck_seconds = 0.0
+    app.mathcheck_seconds = 0.0  # seconds of checking, in the build or its workers
+    app.mathcheck_waited = 0.0  # wall seconds the build itself spent on checking
+    app.mathcheck_prefetch = None
     app.mathcheck_bad_tables = 0
     if not hasattr(app.env, "mathcheck_results"):
         app.env.mathcheck_results = {}
+
+
+def _before_read(app, env, docnames) -> None:
+    app.mathcheck_prefetch = prefetch.start(
+        app, docnames, lambda docname: relative_source(env, docname)
+    )
 
 
 def _source_read(app, docname, source) -> None:
@@ -134,17 +144,23 @@ def _doctree_resolved(app, doctree, fromdocname) -> None:
 
 
 def _build_finished(app, exception) -> None:
+    if app.mathcheck_prefetch is not None:
+        app.mathcheck_prefetch.close()
     if exception is not None:
         return
-    if app.mathcheck_cache is not None:
-        app.mathcheck_cache.save()
+    app.mathcheck_cache.save()
     failing = [
         (docname, r)
         for docname, records in app.env.mathcheck_results.items()
         for r in records
         if r["problems"]
     ]
-    logger.info(f"mathcheck: verified formulas in {app.mathcheck_seconds:.1f} s of checking")
+    cache = app.mathcheck_cache
+    logger.info(
+        f"mathcheck: verified formulas in {app.mathcheck_seconds:.1f} s of checking; "
+        f"the build waited {app.mathcheck_waited:.1f} s for it ({cache.adopted} checked by "
+        f"workers, {cache.misses} in the build process, {cache.hits} remembered)"
+    )
     if failing:
         # each problem was already reported where it happened; fail even without -W
         logger.info(f"mathcheck: {len(failing)} formula(s) failed verification")
@@ -156,6 +172,7 @@ def _build_finished(app, exception) -> None:
 
 def setup(app):
     app.add_config_value("mathcheck_cache", ".mathcheck/cache.json", "env", types=[str])
+    app.add_config_value("mathcheck_workers", -1, "", types=[int])
     app.add_directive("math-def", DefinitionDirective)
     app.add_directive("math-claim", ClaimDirective)
     app.add_directive("math-derivation", DerivationDirective)
@@ -165,6 +182,7 @@ def setup(app):
     app.add_node(ledger_placeholder)
     app.add_node(formula_table_placeholder)
     app.connect("builder-inited", _builder_inited)
+    app.connect("env-before-read-docs", _before_read)
     app.connect("source-read", _source_read)
     app.connect("doctree-read", _doctree_read)
     app.connect("env-purge-doc", _purge)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import ClassVar
 
@@ -22,8 +23,13 @@ def page_for(env) -> Page:
     """The verifier's page for the document being read (a fresh scope per document)."""
     page = env.temp_data.get("mathcheck_page")
     if page is None:
+        app = env.app
         source = relative_source(env, env.docname)
-        page = Page(source, cache=getattr(env.app, "mathcheck_cache", None))
+        if app.mathcheck_prefetch is not None:
+            start = time.perf_counter()
+            app.mathcheck_prefetch.collect(env.docname, app.mathcheck_cache)
+            app.mathcheck_waited += time.perf_counter() - start
+        page = Page(source, cache=app.mathcheck_cache)
         env.temp_data["mathcheck_page"] = page
     return page
 
@@ -66,7 +72,10 @@ class FormulaDirective(MathDirective):
             package=self.options.get("package", ""),
             reason=self.options.get("reason", ""),
         )
-        results = page_for(self.env).check(formula)
+        page = page_for(self.env)
+        start = time.perf_counter()
+        results = page.check(formula)
+        self.env.app.mathcheck_waited += time.perf_counter() - start
         records = self.env.temp_data.setdefault("mathcheck_results", [])
         for result in results:
             records.append(result.to_dict())

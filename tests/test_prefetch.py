@@ -48,3 +48,10 @@ def test_a_failing_formula_is_not_handed_back(tmp_path):
     [wrong] = [r for r in results if r.label == "eq-sample-eligibility"]
     assert not wrong.ok and "lhs − rhs ≠ 0" in wrong.problems[0]
     assert cache.misses >= 1
+
+
+def test_two_shards_together_hand_back_what_one_worker_does():
+    whole = verify_page(str(FIXTURE), "docs/sample.md", None)
+    halves = [verify_page(str(FIXTURE), "docs/sample.md", None, shard, 2) for shard in (0, 1)]
+    assert set(halves[0]).isdisjoint(halves[1])
+    assert set(halves[0]) | set(halves[1]) == set(whole)

@@ -86,6 +86,20 @@ class Page:
         self.results.extend(results)
         return results
 
+    def enter(self, formula: Formula) -> None:
+        """Take in what ``formula`` declares or defines, without checking it.
+
+        For a worker that checks only some of a page's formulas (the others are checked
+        elsewhere) but needs the page's scope as the page builds it up.
+        """
+        try:
+            if formula.symbols:
+                self.scope.declare(parse_declarations(formula.symbols), formula.symbols)
+            if formula.kind == "definition":
+                self.scope.define(self._read_definition(formula))
+        except FormulaError:
+            pass  # whoever checks this formula reports it
+
     def _check(self, formula: Formula) -> list[Result]:
         if formula.symbols:
             self.scope.declare(parse_declarations(formula.symbols), formula.symbols)

@@ -29,17 +29,24 @@ logger = logging.getLogger(__name__)
 MARKER = "{math-"  # a page without a formula directive has nothing to prefetch
 
 
-def verify_page(path: str, source: str, cache_path: str | None) -> dict[str, list[dict]]:
-    """Check every formula of one MyST page; the results that passed, by cache key.
+def verify_page(
+    path: str, source: str, cache_path: str | None, shard: int = 0, shards: int = 1
+) -> dict[str, list[dict]]:
+    """Check the formulas of one MyST page; the results that passed, by cache key.
 
     Runs in a worker process. ``cache_path`` is the build's result cache, read (never written)
-    so that formulas an earlier build verified are not checked again.
+    so that formulas an earlier build verified are not checked again. With ``shards`` > 1 this
+    worker checks every ``shards``-th formula from ``shard`` on and only takes in the others'
+    declarations and definitions, so the workers share one long page between them.
     """
     cache = Cache(cache_path)
     formulas, _ = extract(Path(path).read_text(encoding="utf-8"), source)
     page = Page(source, cache=cache)
-    for formula in formulas:
-        page.check(formula)
+    for n, formula in enumerate(formulas):
+        if n % shards == shard:
+            page.check(formula)
+        else:
+            page.enter(formula)
     return cache.new_entries()
 
 
@@ -50,20 +57,23 @@ class Prefetch:
         # spawn, not fork: the build process holds threads (notebook kernels' clients)
         context = multiprocessing.get_context("spawn")
         self.pool = concurrent.futures.ProcessPoolExecutor(workers, mp_context=context)
-        self.futures: dict[str, concurrent.futures.Future] = {}
+        self.shards = workers
+        self.futures: dict[str, list[concurrent.futures.Future]] = {}
 
     def submit(self, docname: str, path: str, source: str, cache_path: str | None) -> None:
-        self.futures[docname] = self.pool.submit(verify_page, path, source, cache_path)
+        """Queue one page, split into one shard per worker (pages are read one at a time)."""
+        self.futures[docname] = [
+            self.pool.submit(verify_page, path, source, cache_path, shard, self.shards)
+            for shard in range(self.shards)
+        ]
 
     def collect(self, docname: str, cache: Cache) -> None:
         """Wait for ``docname``'s verdicts and hand them to the build's cache."""
-        future = self.futures.pop(docname, None)
-        if future is None:
-            return
-        try:
-            cache.adopt(future.result())
-        except Exception as exc:  # the build process checks the page itself
-            logger.info(f"mathcheck: worker for {docname} failed ({exc!r}); checking in-process")
+        for future in self.futures.pop(docname, []):
+            try:
+                cache.adopt(future.result())
+            except Exception as exc:  # the build process checks those formulas itself
+                logger.info(f"mathcheck: a worker for {docname} failed ({exc!r})")
 
     def close(self) -> None:
         self.pool.shutdown(wait=False, cancel_futures=True)

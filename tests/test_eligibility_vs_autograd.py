@@ -1,15 +1,13 @@
 """Every closed-form eligibility equals autograd through torch.distributions and central
 finite differences, on hypothesis-drawn parameters, values and batch shapes.
 
-Tolerances: float64 to 1e-9 relative. float32 to 2e-4 relative to the largest component of
-the vector compared: the closed forms and torch's log_prob round differently, and a component
-can be the difference of two terms of size 1/π ~ 1e3 (weights drawn down to 1e-3), so float32
-rounding of ~6e-8 per operation leaves errors up to ~1e-4 of the vector's scale.
+Tolerances: see ``closeness`` (float64 1e-9 relative; float32 2e-4 of the tensor's scale).
 """
 
 from __future__ import annotations
 
 import torch
+from closeness import batch_shapes, close, dtypes
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -19,17 +17,6 @@ from eligibility.reinforce import compositions
 
 D = torch.distributions
 FAST = settings(max_examples=15, deadline=None)
-TOL = {torch.float64: {"rtol": 1e-9, "atol": 1e-12}, torch.float32: {"rtol": 2e-4, "atol": 1e-5}}
-dtypes = st.sampled_from([torch.float64, torch.float32])
-batch_shapes = st.sampled_from([(), (3,), (2, 3)])
-
-
-def close(actual, expected, dtype):
-    if dtype == torch.float32:
-        scale = max(1.0, float(expected.abs().max()))
-        torch.testing.assert_close(actual.double(), expected.double(), rtol=2e-4, atol=2e-4 * scale)
-    else:
-        torch.testing.assert_close(actual, expected.to(actual.dtype), **TOL[dtype])
 
 
 def tensor(draw_values, shape, dtype):

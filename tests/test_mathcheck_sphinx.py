@@ -7,12 +7,11 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from book_build import ROOT, sphinx_build
 
-ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "book"
 
 pytestmark = pytest.mark.slow
@@ -24,28 +23,7 @@ def build(tmp_path: Path, edit=None) -> subprocess.CompletedProcess:
     if edit:
         page = src / "sample.md"
         page.write_text(edit(page.read_text()))
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "sphinx",
-            "-W",
-            "--keep-going",
-            "-q",
-            "-c",
-            str(ROOT / "conf"),
-            "-b",
-            "html",
-            "-D",
-            f"nb_execution_cache_path={tmp_path / 'jcache'}",
-            str(src),
-            str(tmp_path / "out" / "html"),
-        ],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        timeout=600,
-    )
+    return sphinx_build(src, tmp_path / "out" / "html", tmp_path / "jcache", cwd=tmp_path)
 
 
 def test_a_true_page_builds_and_every_formula_is_in_the_ledger(tmp_path):

@@ -13,6 +13,7 @@ import math
 
 import pytest
 import torch
+from closeness import batch_shapes, close, dtypes
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -21,16 +22,6 @@ from eligibility.reference import autograd_eligibility, finite_difference
 
 D = torch.distributions
 FAST = settings(max_examples=25, deadline=None)
-dtypes = st.sampled_from([torch.float64, torch.float32])
-batch_shapes = st.sampled_from([(), (3,), (2, 3)])
-
-
-def close(actual, expected, dtype):
-    if dtype == torch.float32:
-        scale = max(1.0, float(expected.abs().max()))
-        torch.testing.assert_close(actual.double(), expected.double(), rtol=2e-4, atol=2e-4 * scale)
-    else:
-        torch.testing.assert_close(actual, expected.to(actual.dtype), rtol=1e-9, atol=1e-12)
 
 
 @st.composite

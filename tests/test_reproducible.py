@@ -14,13 +14,11 @@ from __future__ import annotations
 import difflib
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from book_build import ROOT, sphinx_build
 
-ROOT = Path(__file__).resolve().parents[1]
 # the seconds spent verifying a formula: the one documented difference between two builds
 TIME_CELL = re.compile(r'(<td class="mathcheck-time">).*?(</td>)', re.DOTALL)
 
@@ -35,29 +33,7 @@ def cold_build(folder: Path) -> Path:
         "PYTHONHASHSEED": "0",
         "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", "1767225600"),
     }
-    run = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "sphinx",
-            "-W",
-            "--keep-going",
-            "-q",
-            "-c",
-            str(ROOT / "conf"),
-            "-b",
-            "html",
-            "-D",
-            f"nb_execution_cache_path={folder / 'jupyter_cache'}",
-            str(ROOT / "docs"),
-            str(html),
-        ],
-        capture_output=True,
-        text=True,
-        cwd=folder,
-        env=env,
-        timeout=1800,
-    )
+    run = sphinx_build(ROOT / "docs", html, folder / "jupyter_cache", cwd=folder, env=env)
     assert run.returncode == 0, run.stderr[-5000:]
     return html
 

@@ -17,6 +17,9 @@ ROOT = CONF_DIR.parent
 # Code cells and autodoc import the package from the source tree when it is not installed.
 sys.path.insert(0, str(ROOT / "src"))
 
+import myst_nb.core.render  # noqa: E402
+import nbformat  # noqa: E402
+
 from eligibility import __version__  # noqa: E402
 
 project = "Characteristic eligibility"
@@ -55,6 +58,29 @@ nb_execution_raise_on_error = True
 nb_execution_timeout = 300
 nb_execution_show_tb = True
 nb_merge_streams = True
+
+
+def _concatenate_streams(outputs, _merge=myst_nb.core.render.coalesce_streams):
+    """Merge a cell's stream outputs by exact concatenation before myst-nb's own merge.
+
+    The kernel flushes stdout on a timer, so ``print(label, tensor)`` may reach the notebook as
+    two chunks split mid-line; myst-nb's merge ends every chunk with a newline, which made two
+    builds of one commit print the same line differently. Concatenated first, each stream is
+    one chunk and the output is what the cell printed, whatever the timing.
+    """
+    merged, streams = [], {}
+    for output in outputs:
+        if output["output_type"] == "stream":
+            if output["name"] in streams:
+                streams[output["name"]]["text"] += output["text"]
+                continue
+            output = nbformat.from_dict(dict(output))
+            streams[output["name"]] = output
+        merged.append(output)
+    return _merge(merged)
+
+
+myst_nb.core.render.coalesce_streams = _concatenate_streams
 
 # --- Citing the book (docs/cite.md): one entry, built from the version and the build date ---
 BIBTEX = f"""```bibtex

@@ -129,8 +129,9 @@ def _dependency_order(names: list[str], scope: Scope) -> list[str]:
             return
         if name in path:
             raise ScopeError(f"the domain of {pretty(name)} depends on itself")
-        for dep in names:
-            if dep in wanted and dep in _domain_names(scope.declarations[name], scope):
+        uses = _domain_names(scope.declarations[name], scope) & wanted
+        for dep in names:  # in declaration order
+            if dep in uses:
                 place(dep, path | {name})
         ordered.append(name)
 

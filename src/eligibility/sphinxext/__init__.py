@@ -133,14 +133,12 @@ def _doctree_resolved(app, doctree, fromdocname) -> None:
     for placeholder in list(doctree.findall(formula_table_placeholder)):
         if not resolve_table(app, placeholder, fromdocname):
             app.mathcheck_bad_tables += 1
-    for ref in doctree.findall(nodes.reference):
-        label = ref.get("mathcheck_ledger_label")
-        if label is None:
-            continue
-        targets = _ledger_docs(app.env)
-        if targets:
-            target = sorted(targets)[0]
-            ref["refuri"] = app.builder.get_relative_uri(fromdocname, target) + f"#ledger-{label}"
+    refs = [r for r in doctree.findall(nodes.reference) if "mathcheck_ledger_label" in r]
+    ledgers = sorted(_ledger_docs(app.env)) if refs else []  # reads every source: once a page
+    if ledgers:
+        uri = app.builder.get_relative_uri(fromdocname, ledgers[0])
+        for ref in refs:
+            ref["refuri"] = f"{uri}#ledger-{ref['mathcheck_ledger_label']}"
 
 
 def _build_finished(app, exception) -> None:

@@ -43,6 +43,17 @@ def relative_source(env, docname: str) -> str:
         return str(path)
 
 
+def content_line(directive) -> int:
+    """1-based line of the first line of a directive's body.
+
+    reStructuredText gives an absolute 0-based offset; MyST gives the offset of the body
+    within the directive (the option lines it consumed), relative to the fence line.
+    """
+    if directive.content_offset >= directive.lineno:
+        return directive.content_offset + 1
+    return directive.lineno + 1 + directive.content_offset
+
+
 class FormulaDirective(MathDirective):
     """Base of ``math-def``, ``math-claim``, ``math-derivation`` and ``math-exempt``."""
 
@@ -66,7 +77,7 @@ class FormulaDirective(MathDirective):
             latex=latex,
             source=relative_source(self.env, self.env.docname),
             line=self.lineno,
-            content_line=self._content_line(),
+            content_line=content_line(self),
             symbols=self.options.get("symbols", ""),
             torch=self.options.get("torch", ""),
             package=self.options.get("package", ""),
@@ -95,16 +106,6 @@ class FormulaDirective(MathDirective):
         block["classes"].append(f"mathcheck-{self.kind}")
         out.append(self._caption(formula, all(r.ok for r in results)))
         return out
-
-    def _content_line(self) -> int:
-        """1-based line of the first LaTeX line.
-
-        reStructuredText gives an absolute 0-based offset; MyST gives the offset of the body
-        within the directive (the option lines it consumed), relative to the fence line.
-        """
-        if self.content_offset >= self.lineno:
-            return self.content_offset + 1
-        return self.lineno + 1 + self.content_offset
 
     def _caption(self, formula: Formula, ok: bool) -> nodes.Node:
         """Under the formula: its symbols' domains and a link to its ledger entry."""

@@ -26,6 +26,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from ..mathcheck.errors import ParseError
 from ..mathcheck.latex import split_top_level
+from .directives import content_line
 
 logger = logging.getLogger(__name__)
 
@@ -48,12 +49,7 @@ class FormulaTableDirective(SphinxDirective):
         if not header:
             raise self.error("formula-table needs a :header: of '|'-separated column titles")
         rows = []
-        # as in FormulaDirective: MyST gives the body's offset relative to the fence line
-        first = (
-            self.content_offset + 1
-            if self.content_offset >= self.lineno
-            else self.lineno + 1 + self.content_offset
-        )
+        first = content_line(self)
         for index, line in enumerate(self.content):
             if not line.strip():
                 continue

@@ -155,9 +155,9 @@ def clean(session: nox.Session) -> None:
 @nox.session
 def mathcheck(session: nox.Session) -> None:
     """Check the formulas of docs/ (or the given MyST files) without building the site."""
-    install(session)
+    install(session, "mathcheck")
     paths = session.posargs or sorted(str(p) for p in (ROOT / "docs").glob("*.md"))
-    session.run("python", "-m", "eligibility.mathcheck", *paths, env={"PYTHONHASHSEED": "0"})
+    session.run("python", "-m", "mathcheck", *paths, env={"PYTHONHASHSEED": "0"})
 
 
 if os.environ.get("CI"):

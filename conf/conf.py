@@ -41,7 +41,7 @@ extensions = [
     "sphinx_copybutton",
     "sphinxcontrib.bibtex",
     "sphinx-mathjax-offline",
-    "eligibility.sphinxext",
+    "mathcheck.sphinx",
 ]
 
 exclude_patterns = ["_build", "**.ipynb_checkpoints", "_fixtures"]

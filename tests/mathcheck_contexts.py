@@ -2,7 +2,7 @@ r"""Pages the verifier's tests check formulas against: the book's definitions, i
 
 from __future__ import annotations
 
-from eligibility.mathcheck import Formula, Page
+from mathcheck import Formula, Page
 
 BERNOULLI = [
     (

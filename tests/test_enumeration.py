@@ -8,12 +8,12 @@ import pytest
 import torch
 
 from eligibility import bernoulli, categorical, multinomial
+from eligibility.baselines import optimal_baseline
 from eligibility.reinforce import (
     enumerate_support,
     estimator_moments,
     exact_eligibility_moments,
     exact_gradient,
-    optimal_baseline,
 )
 
 F64 = torch.float64

@@ -256,7 +256,7 @@ def test_an_exact_expectation_names_its_method(context, latex, support, method):
     ],
 )
 def test_numeric_fallback_decides_and_says_so(monkeypatch, context, latex, method):
-    from eligibility.mathcheck import expectation
+    from mathcheck import expectation
 
     monkeypatch.setattr(expectation, "SYMBOLIC_SECONDS", 0)  # as if sympy could not decide
     [result] = check(context, latex)
@@ -275,7 +275,7 @@ def test_numeric_fallback_decides_and_says_so(monkeypatch, context, latex, metho
     ],
 )
 def test_numeric_fallback_still_catches_slips(monkeypatch, context, latex):
-    from eligibility.mathcheck import expectation
+    from mathcheck import expectation
 
     monkeypatch.setattr(expectation, "SYMBOLIC_SECONDS", 0)
     problems = [m for r in check(context, latex) for m in r.messages()]
@@ -283,7 +283,7 @@ def test_numeric_fallback_still_catches_slips(monkeypatch, context, latex):
 
 
 def test_a_density_must_integrate_to_one():
-    from eligibility.mathcheck import Formula, Page
+    from mathcheck import Formula, Page
 
     page = Page("tests/unnormalised.md")
     [result] = page.check(

@@ -1,4 +1,4 @@
-"""The command line (`python -m eligibility.mathcheck`), the result cache and error messages."""
+"""The command line (`python -m mathcheck`), the result cache and error messages."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from mathcheck_contexts import check
 
-from eligibility.mathcheck import Cache, Formula, Page
-from eligibility.mathcheck.__main__ import main
+from mathcheck import Cache, Formula, Page
+from mathcheck.__main__ import main
 
 SAMPLE = Path(__file__).parent / "fixtures" / "book" / "sample.md"
 
@@ -27,7 +27,7 @@ def test_cli_fails_a_wrong_page_with_one_line_per_problem(tmp_path):
     page = tmp_path / "wrong.md"
     page.write_text(SAMPLE.read_text().replace(r"1 - y}", r"y}"))  # drop the 1 - of the exponent
     run = subprocess.run(
-        [sys.executable, "-m", "eligibility.mathcheck", str(page)],
+        [sys.executable, "-m", "mathcheck", str(page)],
         capture_output=True,
         text=True,
         check=False,
@@ -50,7 +50,7 @@ def test_cache_rechecks_only_what_changed(tmp_path):
     assert main([str(copy), "--cache", str(cache_file)]) == 0
     warm = Cache(cache_file)
     page = Page(str(copy), cache=warm)
-    from eligibility.mathcheck.myst import extract
+    from mathcheck.myst import extract
 
     formulas, _ = extract(copy.read_text(), str(copy))
     results = [r for f in formulas for r in page.check(f)]
@@ -111,7 +111,7 @@ def test_a_redeclared_index_may_range_up_to_a_later_symbol(tmp_path):
         "```\n"
     )
     run = subprocess.run(
-        [sys.executable, "-m", "eligibility.mathcheck", str(page)],
+        [sys.executable, "-m", "mathcheck", str(page)],
         capture_output=True,
         text=True,
     )

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from eligibility.mathcheck import Cache, Page
-from eligibility.mathcheck.myst import extract
-from eligibility.sphinxext.prefetch import verify_page
+from mathcheck import Cache, Page
+from mathcheck.myst import extract
+from mathcheck.sphinx.prefetch import verify_page
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "book" / "sample.md"
 

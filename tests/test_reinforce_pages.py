@@ -10,18 +10,22 @@ import pytest
 import torch
 
 from eligibility import bernoulli, categorical
-from eligibility.reinforce import (
-    bernoulli_layer_eligibility,
+from eligibility.baselines import (
     categorical_optimal_baseline,
+    optimal_baseline,
+    scalar_optimal_baseline,
+)
+from eligibility.networks import (
+    bernoulli_layer_eligibility,
+    linear_softmax_eligibility,
+    softmax_layer_eligibility,
+)
+from eligibility.reinforce import (
     enumerate_support,
     estimator,
     estimator_moments,
     exact_gradient,
     expected_reward_gradient,
-    linear_softmax_eligibility,
-    optimal_baseline,
-    scalar_optimal_baseline,
-    softmax_layer_eligibility,
 )
 
 F64 = torch.float64

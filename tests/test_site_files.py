@@ -112,7 +112,7 @@ def test_pages_workflow_builds_with_the_docs_session_and_publishes_build_html():
 def test_contributing_guide_and_pull_request_checklist():
     guide = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
     for needed in (
-        "python -m eligibility.mathcheck",
+        "python -m mathcheck",
         "nox -s docs",
         "nox -s tests",
         "nox -s browser",
@@ -144,7 +144,7 @@ def test_the_template_page_in_the_contributing_guide_verifies(tmp_path):
         page = re.sub(r"^:package: .*\n", "", page, flags=re.MULTILINE)
     (tmp_path / "poisson.md").write_text(page, encoding="utf-8")
     run = subprocess.run(
-        [sys.executable, "-m", "eligibility.mathcheck", str(tmp_path / "poisson.md")],
+        [sys.executable, "-m", "mathcheck", str(tmp_path / "poisson.md")],
         capture_output=True,
         text=True,
         timeout=600,

@@ -135,3 +135,22 @@ def broadcast(value_shape: torch.Size, param_shape: torch.Size, event: int = 0) 
             f"value of shape {tuple(value_shape)} does not broadcast with {kind} of shape "
             f"{tuple(param_shape)}"
         ) from None
+
+
+def policy_rewards(rewards, probs, logits, validate: bool) -> tuple[Tensor, Tensor, str]:
+    """Validated ``(rewards, parameter, "probs" | "logits")`` of a categorical policy with one
+    reward per class (shapes ``(..., K)``)."""
+    kind = one_of(probs, logits)
+    param = as_tensor(probs if kind == "probs" else logits, kind)
+    rewards = as_tensor(rewards, "rewards", like=param)
+    if validate:
+        if param.dim() == 0:
+            raise ValueError(f"{kind} must have a last dimension of K classes; got a scalar")
+        if rewards.dim() == 0 or rewards.shape[-1] != param.shape[-1]:
+            raise ValueError(
+                f"rewards must have a last dimension of K={param.shape[-1]} (one reward per "
+                f"class); got shape {tuple(rewards.shape)}"
+            )
+        not_nan(rewards, "rewards")
+        (weights if kind == "probs" else finite_logits)(param)
+    return rewards, param, kind

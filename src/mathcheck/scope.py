@@ -59,6 +59,10 @@ class Scope:
             n for n, d in self.definitions.items() if not d.is_function
         }
 
+    def bindings(self) -> list[str]:
+        """The ``:torch:`` code of the definitions so far (a claim may be checked against it)."""
+        return [d.torch for d in self.definitions.values() if d.torch]
+
     def distribution_of(self, variable: str) -> Definition | None:
         """The latest function definition whose first argument is ``variable``."""
         for definition in reversed(list(self.definitions.values())):

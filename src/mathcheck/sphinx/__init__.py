@@ -1,7 +1,8 @@
 """Sphinx adapter of the verifier: directives, the ledger, and the rule that no display
-formula goes unverified. All checking happens in :mod:`eligibility.mathcheck`.
+formula goes unverified. All checking happens in :mod:`mathcheck`; this package only
+translates between Sphinx and it.
 
-Enable with ``extensions = ["eligibility.sphinxext"]``. Options:
+Enable with ``extensions = ["mathcheck.sphinx"]``. Options:
 ``mathcheck_cache`` (path of the result cache, relative to the output's parent; empty to
 disable); ``mathcheck_workers`` (processes that verify pages while Sphinx reads them, see
 :mod:`.prefetch`; -1, the default, one per core; 0 to verify in the build process only).
@@ -15,8 +16,7 @@ from pathlib import Path
 from docutils import nodes
 from sphinx.util import logging
 
-from .. import __version__
-from ..mathcheck import Cache, sources_digest
+from .. import Cache, __version__, dependencies_digest
 from . import prefetch
 from .directives import (
     MARK,
@@ -43,6 +43,8 @@ def _builder_inited(app) -> None:
     app.mathcheck_bad_tables = 0
     if not hasattr(app.env, "mathcheck_results"):
         app.env.mathcheck_results = {}
+    if not hasattr(app.env, "mathcheck_digests"):
+        app.env.mathcheck_digests = {}  # docname → (bound packages, digest of what it used)
 
 
 def _before_read(app, env, docnames) -> None:
@@ -64,6 +66,7 @@ def _doctree_read(app, doctree: nodes.document) -> None:
     page = env.temp_data.pop("mathcheck_page", None)
     if page is not None:
         app.mathcheck_seconds += sum(r.seconds for r in page.results if not r.cached)
+        env.mathcheck_digests[env.docname] = (page.roots, page.dependencies())
     env.mathcheck_results[env.docname] = records
     for block in doctree.findall(nodes.math_block):
         if block.get(MARK):
@@ -94,25 +97,31 @@ def _doctree_read(app, doctree: nodes.document) -> None:
 
 def _purge(app, env, docname) -> None:
     getattr(env, "mathcheck_results", {}).pop(docname, None)
+    getattr(env, "mathcheck_digests", {}).pop(docname, None)
 
 
 def _merge(app, env, docnames, other) -> None:
-    env.mathcheck_results.update(
-        {d: r for d, r in getattr(other, "mathcheck_results", {}).items() if d in docnames}
-    )
+    for name in ("mathcheck_results", "mathcheck_digests"):
+        getattr(env, name).update(
+            {d: r for d, r in getattr(other, name, {}).items() if d in docnames}
+        )
 
 
 def _outdated(app, env, added, changed, removed) -> list[str]:
-    # a changed verifier or package may change any verdict: re-read every page with formulas
-    digest = sources_digest()
-    if getattr(env, "mathcheck_sources", None) != digest:
-        env.mathcheck_sources = digest
-        checked = {d for d, records in env.mathcheck_results.items() if records}
-        return sorted((checked | _summary_docs(env)) - set(added) - set(changed))
-    # the ledger and formula tables summarise every page: rebuild them whenever any page changed
-    if added or changed or removed:
-        return sorted(_summary_docs(env) - set(added) - set(changed))
-    return []
+    """Pages to re-read besides the changed ones.
+
+    A page whose verdicts depended on something that changed since (the verifier, a library
+    version, a package its bindings name) is re-verified; the ledger and formula tables
+    summarise every page, so they are rebuilt whenever any page is.
+    """
+    stale = {
+        docname
+        for docname, (roots, digest) in getattr(env, "mathcheck_digests", {}).items()
+        if dependencies_digest(roots) != digest
+    }
+    if stale or added or changed or removed:
+        stale |= _summary_docs(env)
+    return sorted(stale - set(added) - set(changed))
 
 
 def _summary_docs(env) -> set[str]:
@@ -192,5 +201,5 @@ def setup(app):
         "version": __version__,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
-        "env_version": 1,
+        "env_version": 2,
     }

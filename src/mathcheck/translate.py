@@ -3,9 +3,9 @@ r"""Turn a syntax tree into a sympy expression at one *instance* of the discrete
 An instance fixes every discrete symbol the formula needs (``K = 3``, ``j = 2``, ``y = 1``);
 continuous symbols become sympy symbols (``p``, ``pi_2``), so derivatives are taken exactly.
 
->>> from eligibility.mathcheck.domains import parse_declarations
->>> from eligibility.mathcheck.latex import parse_equation
->>> from eligibility.mathcheck.scope import Scope
+>>> from mathcheck.domains import parse_declarations
+>>> from mathcheck.latex import parse_equation
+>>> from mathcheck.scope import Scope
 >>> scope = Scope()
 >>> scope.declare(parse_declarations(r"K \in \{2, 3\}; \pi \in (0, \infty)^{K}"), "doc")
 >>> [node] = parse_equation(r"\sum_{i=1}^{K} \pi_i", functions=set())
@@ -185,7 +185,7 @@ class Translator:
         )
 
     def _indexed(self, node: ast.Sym, env) -> sympy.Expr:
-        indices = [self._index(i, env) for i in node.indices]
+        indices = [self.index(i, env) for i in node.indices]
         definition = self.scope.definitions.get(node.name)
         if node.name not in env and definition is not None and not definition.is_function:
             if len(definition.indices) != len(indices):
@@ -211,7 +211,7 @@ class Translator:
             )
         return comps[i - 1]
 
-    def _index(self, node: ast.Node, env) -> int:
+    def index(self, node: ast.Node, env) -> int:
         value = self.expr(node, env)
         if not isinstance(value, sympy.Integer):
             raise ScopeError(f"an index must be a whole number here; got {value}")
@@ -250,7 +250,7 @@ class Translator:
             raise ScopeError(
                 f"softmax needs a vector; {pretty(node.vector)} is not one", column=node.pos
             )
-        k = self._index(node.index, env)
+        k = self.index(node.index, env)
         if not 1 <= k <= len(comps):
             raise ScopeError(f"softmax index {k} is outside 1..{len(comps)}", column=node.pos)
         return sympy.exp(comps[k - 1]) / sum(sympy.exp(c) for c in comps)
@@ -297,17 +297,17 @@ class Translator:
 
     def _range(self, node: ast.BigOp, env) -> range:
         if node.lo is not None:
-            return range(self._index(node.lo, env), self._index(node.hi, env) + 1)
+            return range(self.index(node.lo, env), self.index(node.hi, env) + 1)
         decl = self.scope.declarations.get(node.var)
         if decl is None or not isinstance(decl.domain, IntRange):
             raise ScopeError(
                 f"\\{node.op}_{{{node.var}}} needs bounds",
                 hint=f"write \\{node.op}_{{{node.var}=1}}^{{K}} or declare {node.var} as a range",
             )
-        return range(self._index(decl.domain.lo, env), self._index(decl.domain.hi, env) + 1)
+        return range(self.index(decl.domain.lo, env), self.index(decl.domain.hi, env) + 1)
 
     def _delta(self, node: ast.Delta, env) -> sympy.Expr:
-        return sympy.Integer(int(self._index(node.left, env) == self._index(node.right, env)))
+        return sympy.Integer(int(self.index(node.left, env) == self.index(node.right, env)))
 
     def _indicator(self, node: ast.Indicator, env) -> sympy.Expr:
         left, right = self.expr(node.left, env), self.expr(node.right, env)
@@ -364,10 +364,10 @@ class Translator:
         if isinstance(dom, FiniteSet):
             yield from (self.expr(v, env) for v in dom.values)
         elif isinstance(dom, IntRange):
-            lo, hi = self._index(dom.lo, env), self._index(dom.hi, env)
+            lo, hi = self.index(dom.lo, env), self.index(dom.hi, env)
             yield from (sympy.Integer(v) for v in range(lo, hi + 1))
         elif isinstance(dom, Counts):
-            for counts in compositions(self.size(dom.size), self._index(dom.total, env)):
+            for counts in compositions(self.size(dom.size), self.index(dom.total, env)):
                 yield [sympy.Integer(c) for c in counts]
         else:
             raise ScopeError(

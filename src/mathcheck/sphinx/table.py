@@ -24,8 +24,8 @@ from docutils.parsers.rst import directives
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from ..mathcheck.errors import ParseError
-from ..mathcheck.latex import split_top_level
+from ..errors import ParseError
+from ..latex import split_top_level
 from .directives import content_line
 
 logger = logging.getLogger(__name__)

@@ -1,4 +1,4 @@
-"""``python -m eligibility.mathcheck PATH…``: check the formulas of MyST files, no build.
+"""``python -m mathcheck PATH…``: check the formulas of MyST files, no build.
 
 Prints one ``file:line: label: problem`` line per problem and a summary; exits 1 on any
 problem, 2 on bad usage.
@@ -18,7 +18,7 @@ from .page import Page
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m eligibility.mathcheck",
+        prog="python -m mathcheck",
         description="Check every display formula of the given MyST pages.",
     )
     parser.add_argument("paths", nargs="+", type=Path, help="MyST .md files or folders")

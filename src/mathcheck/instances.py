@@ -1,8 +1,8 @@
 r"""Which discrete symbols a formula needs, every instance of them, and sample points.
 
->>> from eligibility.mathcheck.domains import parse_declarations
->>> from eligibility.mathcheck.latex import parse_equation
->>> from eligibility.mathcheck.scope import Scope
+>>> from mathcheck.domains import parse_declarations
+>>> from mathcheck.latex import parse_equation
+>>> from mathcheck.scope import Scope
 >>> scope = Scope()
 >>> text = r"K \in \{2, 3\}; j \in \{1, \dots, K\}; \pi \in (0, \infty)^{K}"
 >>> scope.declare(parse_declarations(text), "d")
@@ -253,7 +253,7 @@ class Sampler:
             tiny[0] = 1e-9
             return draw, [tiny / tiny.sum()]
         if isinstance(dom, Counts):
-            size, total = t.size(dom.size), t._index(dom.total, {})
+            size, total = t.size(dom.size), t.index(dom.total, {})
             draw = rng.multinomial(total, np.ones(size) / size, n).astype(float)
             corner = np.zeros(size)
             corner[0] = total

@@ -5,7 +5,7 @@ from __future__ import annotations
 from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
-from ..mathcheck import Result
+from .. import Result
 
 
 class ledger_placeholder(nodes.General, nodes.Element):

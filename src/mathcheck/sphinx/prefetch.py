@@ -3,7 +3,7 @@
 Sphinx reads one document at a time, and a notebook page first waits seconds for its kernel to
 start, import torch and run the cells. The verifier's sympy work needs none of that, so worker
 processes (one per core) check the pages' formulas meanwhile, with the same core and in the
-same reading order as the directives would (:func:`eligibility.mathcheck.myst.extract` finds
+same reading order as the directives would (:func:`mathcheck.myst.extract` finds
 the same formulas). Their verdicts come back keyed like the result cache; when the directives
 of a page run, each formula is found already checked *in this build* and is not marked cached.
 
@@ -15,14 +15,15 @@ there with its location. A worker that fails for any reason only costs the time 
 from __future__ import annotations
 
 import concurrent.futures
+import functools
 import multiprocessing
 import os
 from pathlib import Path
 
 from sphinx.util import logging
 
-from ..mathcheck import Cache, Page
-from ..mathcheck.myst import extract
+from .. import Cache, Page
+from ..myst import extract
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +40,7 @@ def verify_page(
     worker checks every ``shards``-th formula from ``shard`` on and only takes in the others'
     declarations and definitions, so the workers share one long page between them.
     """
-    cache = Cache(cache_path)
+    cache = Cache(None, data=_remembered(cache_path))
     formulas, _ = extract(Path(path).read_text(encoding="utf-8"), source)
     page = Page(source, cache=cache)
     for n, formula in enumerate(formulas):
@@ -48,6 +49,12 @@ def verify_page(
         else:
             page.enter(formula)
     return cache.new_entries()
+
+
+@functools.cache
+def _remembered(cache_path: str | None) -> dict[str, list[dict]]:
+    """The build's result cache, read once per worker process (only the build writes it)."""
+    return Cache.read(cache_path)
 
 
 class Prefetch:

@@ -11,7 +11,7 @@ from docutils.parsers.rst import directives
 from sphinx.directives.patches import MathDirective
 from sphinx.util import logging
 
-from ..mathcheck import Formula, Page
+from .. import Formula, Page
 
 logger = logging.getLogger(__name__)
 

@@ -4,11 +4,14 @@ The expression sees the page's symbols by their names (``p``, ``pi``, ``theta``,
 continuous scalars as float64 tensors of shape (rows,), vectors as (rows, K), indices as 0-dim
 int64 tensors, other discrete values as 0-dim float64 tensors, sizes (``K``, ``n``) as ints.
 A name that is a Python keyword gets a trailing underscore (``lambda_``).
-Only ``torch``, ``math`` and the ``eligibility`` package are importable from it.
+``torch`` and ``math`` are there; any other module it names by a dotted path
+(``eligibility.bernoulli.eligibility(y, probs=p)``) is imported as written, so the verifier never
+imports a book's package unless a page binds a formula to it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import keyword
 import math
@@ -52,14 +55,13 @@ def evaluate(expression: str, ns: dict, rows: int, *, what: str, grad_of: str | 
     import torch
 
     glob = {"torch": torch, "math": math, "__builtins__": {}}
-    for module in set(re.findall(r"\beligibility(?:\.[A-Za-z_]\w*)*", expression)):
-        parts = module.split(".")
-        for i in range(1, len(parts) + 1):
-            try:
-                importlib.import_module(".".join(parts[:i]))
-            except ImportError:
-                break
-        glob["eligibility"] = importlib.import_module("eligibility")
+    for path in set(re.findall(r"(?<![\w.])[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+", expression)):
+        root = path.split(".")[0]
+        if root in ns or root in glob:
+            continue
+        _import_longest(path)
+        with contextlib.suppress(ImportError):
+            glob[root] = importlib.import_module(root)
     local = dict(ns)
     target = None
     if grad_of is not None:
@@ -80,3 +82,13 @@ def evaluate(expression: str, ns: dict, rows: int, *, what: str, grad_of: str | 
             f"{what} `{expression}` gave shape {tuple(value.shape)}; "
             f"expected one value per sample point ({rows},)"
         ) from None
+
+
+def _import_longest(path: str) -> None:
+    """Import ``a``, ``a.b``, ``a.b.c`` … as far as they are modules (``a.b.f`` stops at b)."""
+    parts = path.split(".")
+    for i in range(1, len(parts) + 1):
+        try:
+            importlib.import_module(".".join(parts[:i]))
+        except ImportError:
+            return

@@ -1,0 +1,120 @@
+r"""Instantiate a formula: every instance of its discrete symbols, sympy expressions and samples.
+
+A check never walks the syntax tree itself. It asks a :class:`Subject` (the formula's needed
+symbols in the page's scope) to *evaluate* some expressions built from the tree; the answer is
+one :class:`Evaluated` per instance (``K = 3, j = 2``): the exact sympy expressions, float64
+values at seeded sample points of the continuous symbols, and how any infinite expectation in
+them was decided.
+
+>>> from mathcheck.domains import parse_declarations
+>>> from mathcheck.latex import parse_equation
+>>> from mathcheck.scope import Scope
+>>> scope = Scope()
+>>> scope.declare(parse_declarations(r"p \in (0, 1)"), "doc")
+>>> [node] = parse_equation(r"p (1 - p)", functions=set())
+>>> [item] = Subject(scope, ["p"]).evaluate(lambda t: [t.expr(node)])
+>>> item.exprs, item.rows
+([p*(1 - p)], 52)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import sympy
+
+from . import prove
+from .instances import Sampler, instances, symbol_values
+from .scope import Scope
+from .translate import Translator, pretty
+
+N_RANDOM = 50  # random points per instance, besides the edge points of every domain
+
+
+@dataclass
+class Evaluated:
+    """One instance of a formula: its expressions, exactly and at the sample points."""
+
+    assignment: dict
+    columns: dict[str, np.ndarray]
+    values: list[np.ndarray]
+    exprs: list[sympy.Expr]
+    constraints: dict
+    rows: int
+    symbol_values: dict
+    notes: list[tuple[str, str]]  # (method, how) for each infinite expectation
+
+    def precise(self, which: int, rows: np.ndarray) -> np.ndarray:
+        """Expression ``which`` at ``rows``, re-evaluated with 50 significant digits."""
+        out = self.values[which].copy()
+        for row in rows:
+            out[row] = prove.evaluate_precise(self.exprs[which], self.symbol_values, int(row))
+        return out
+
+    def point(self, row: int) -> str:
+        """The instance and sample point of ``row`` as the reader writes it: ``K=3, p=0.25``."""
+        parts = [f"{pretty(k)}={fmt(v)}" for k, v in self.assignment.items()]
+        for name, column in self.columns.items():
+            value = column[row]
+            if np.ndim(value):
+                parts.append(f"{pretty(name)}=({', '.join(fmt(v) for v in value)})")
+            else:
+                parts.append(f"{pretty(name)}={fmt(value)}")
+        return ", ".join(parts)
+
+
+@dataclass
+class Subject:
+    """What a check examines: the symbols a formula needs, in the page's scope."""
+
+    scope: Scope
+    names: list[str]
+    seed: int = 0
+
+    def evaluate(self, build: Callable[[Translator], list[sympy.Expr]]) -> list[Evaluated]:
+        """``build`` the expressions at every instance, and evaluate them at the samples."""
+        out = []
+        for n, assignment in enumerate(instances(self.scope, self.names, self.seed)):
+            translator = Translator(self.scope, assignment)
+            exprs = build(translator)
+            sampler = Sampler(self.scope, translator, N_RANDOM, self.seed + n)
+            columns = sampler.columns([m for m in self.names if m not in assignment])
+            values = symbol_values(translator, columns)
+            rows = max((len(c) for c in columns.values()), default=1)
+            out.append(
+                Evaluated(
+                    assignment,
+                    columns,
+                    prove.evaluate(exprs, values, rows),
+                    exprs,
+                    translator.constraints,
+                    rows,
+                    values,
+                    translator.notes,
+                )
+            )
+        return out
+
+
+def notes(evaluated: list[Evaluated]) -> list[tuple[str, str]]:
+    """How each infinite expectation was decided: (method, 'E over y ∈ ℝ exact by …')."""
+    out: list[tuple[str, str]] = []
+    for item in evaluated:
+        for note in item.notes:
+            if note not in out:
+                out.append(note)
+    return out
+
+
+def fmt(value) -> str:
+    """A number as messages show it: three significant digits, a true minus sign.
+
+    >>> fmt(-0.123456), fmt((1, 2.5))
+    ('−0.123', '(1, 2.5)')
+    """
+    if isinstance(value, tuple | list):
+        return "(" + ", ".join(fmt(v) for v in value) + ")"
+    text = f"{float(value):.3g}"
+    return text.replace("-", "−")

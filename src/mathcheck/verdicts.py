@@ -1,0 +1,134 @@
+r"""Turn a read formula into verdicts: which checks it gets, and the results they make.
+
+A definition gets its bindings and, if it is a density, its normalisation; a claim or
+derivation gets, for each ``=``, numeric and symbolic evidence, then the autograd, torch and
+package evidence of its last side. Each kind of evidence is decided in its own module of
+:mod:`mathcheck.checks`; this module only decides which apply and where a failure is reported.
+"""
+
+from __future__ import annotations
+
+import sympy
+
+from .checks import autograd, binding, expectations, normalisation, numeric, symbolic
+from .domains import Counts, FiniteSet, Interval, IntRange
+from .errors import FormulaError
+from .evaluation import Subject
+from .instances import needed_names
+from .reading import Chain, signature
+from .records import Evidence, Formula, Result
+from .scope import Definition, Scope
+from .translate import pretty
+
+
+def result(formula: Formula, step: int | None = None, **kw) -> Result:
+    """An empty verdict on ``formula`` (or on one step of it)."""
+    return Result(
+        label=formula.label,
+        kind=formula.kind,
+        source=formula.source,
+        line=formula.line,
+        latex=formula.latex,
+        step=step,
+        reason=formula.reason,
+        **kw,
+    )
+
+
+def exempt(formula: Formula) -> list[Result]:
+    """Not checked: the reason is the evidence, and an exemption without one fails."""
+    problems = [] if formula.reason.strip() else ["an exemption needs a :reason:"]
+    evidence = [Evidence("exempt", ok=not problems, detail=formula.reason)]
+    return [result(formula, evidence=evidence, problems=problems)]
+
+
+def definition(formula: Formula, read: Definition, scope: Scope, seed: int) -> list[Result]:
+    """A definition's bindings agree with it, and a density normalises."""
+    verdict = result(
+        formula, evidence=[Evidence("parse", ok=True, detail="defines " + signature(read))]
+    )
+    names = needed_names([read.body], scope)
+    for param in (*read.params, *read.indices):
+        if param not in scope.declarations:
+            raise FormulaError(
+                f"the argument {pretty(param)} has no declared domain",
+                hint=f"add {param} \\in ... to :symbols:",
+            )
+        if param not in names:
+            names.append(param)
+    subject = Subject(scope, [n for n in scope.declarations if n in set(names)], seed)
+    body = read.body
+    if read.is_function and formula.torch:
+        verdict.evidence.append(
+            binding.compare(
+                subject,
+                lambda t: sympy.log(t.expr(body)),
+                formula.torch,
+                "torch",
+                "ln of the definition",
+            )
+        )
+    elif formula.torch:
+        verdict.evidence.append(
+            binding.compare(
+                subject, lambda t: t.expr(body), formula.torch, "torch", "the definition"
+            )
+        )
+    if read.is_function and _is_density(read, scope, bool(formula.torch)):
+        verdict.evidence.append(normalisation.check(subject, read))
+    verdict.problems = [e.detail for e in verdict.evidence if not e.ok]
+    return [verdict]
+
+
+def _is_density(read: Definition, scope: Scope, bound: bool) -> bool:
+    first = scope.declarations[read.params[0]].domain
+    if isinstance(first, FiniteSet | IntRange | Counts):
+        return True
+    # an infinite support: only a definition bound to torch is surely a density
+    return isinstance(first, Interval) and bound
+
+
+def chain(formula: Formula, read: Chain, scope: Scope, seed: int) -> list[Result]:
+    """Every ``=`` of a claim or derivation, then the bindings of its last side."""
+    sides, starts = read.sides, read.starts
+    subject = Subject(scope, needed_names(sides, scope), seed)
+    evaluated = subject.evaluate(lambda t: [t.expr(s) for s in sides])
+    long = len(sides) > 2
+    results: list[Result] = []
+    for step in range(1, len(sides)):
+        shown = (f"expression {step}", f"expression {step + 1}") if long else ("lhs", "rhs")
+        value = numeric.compare(evaluated, step - 1, step, shown)
+        evidence = [symbolic.compare(evaluated, step - 1, step), value] if value.ok else [value]
+        if formula.kind == "derivation":
+            verdict = result(formula, step=step, evidence=evidence)
+            # a failing step is reported where its new expression starts
+            verdict.line = formula.content_line + formula.latex[: starts[step]].count("\n")
+            results.append(verdict)
+        elif results:
+            verdict = results[-1]
+            verdict.evidence.extend(evidence)
+        else:
+            verdict = result(formula, evidence=evidence)
+            results.append(verdict)
+        if not value.ok:
+            verdict.problems.append(
+                f"step {step}→{step + 1}: expression {step + 1} ≠ expression {step} {value.detail}"
+                if long
+                else f"lhs − rhs ≠ 0 {value.detail}"
+            )
+    last = results[-1]
+    if last.ok:
+        last.evidence.extend(expectations.evidence(evaluated))
+    rhs = sides[-1]
+    derivative = autograd.target(sides[0], scope)
+    if derivative is not None:
+        last.evidence.append(autograd.compare(subject, rhs, *derivative))
+    for method, expression in (("torch", formula.torch), ("package", formula.package)):
+        if expression:
+            last.evidence.append(
+                binding.compare(subject, lambda t: t.expr(rhs), expression, method, "rhs")
+            )
+    last.problems.extend(
+        e.detail for e in last.evidence if not e.ok and e.method in ("torch", "package")
+    )
+    return results

@@ -300,3 +300,42 @@ def test_a_density_must_integrate_to_one():
     )
     assert not result.ok
     assert any("does not integrate to 1 over y" in p for p in result.problems), result.problems
+
+
+# --- several statements in one display: each row (or \quad-part) is checked on its own --------
+
+ROWS_TRUE = [
+    # a true two-row claim: zero mean, then the Fisher information
+    rf"{expect(E_BERNOULLI)} &= 0 \\ {expect(squared(E_BERNOULLI))} &= \frac{{1}}{{p (1 - p)}}",
+    rf"{expect(E_BERNOULLI)} = 0 \quad {expect(squared(E_BERNOULLI))} = \frac{{1}}{{p (1 - p)}}",
+    rf"{expect(E_BERNOULLI)} = 0, \qquad \mathbb{{E}}_{{y}}\left[ y \right] = p",
+    # a row continued by an operator, and a row left open after one
+    rf"{E_BERNOULLI} &= \frac{{y}}{{p}} \\ &\quad - \frac{{1 - y}}{{1 - p}}",
+    rf"{E_BERNOULLI} &= \frac{{y}}{{p}} - \\ &\qquad \frac{{1 - y}}{{1 - p}}",
+]
+ROWS_WRONG = [
+    # a row ending in 0 must not make the next row a factor of it (the product 0 · B = 0)
+    rf"{expect(E_BERNOULLI)} &= 0 \\ {expect(squared(E_BERNOULLI))} &= 0",
+    rf"{expect(E_BERNOULLI)} &= 0 \\ \frac{{1}}{{p^{{2}}}} &= 0",
+    rf"{expect(E_BERNOULLI)} = 0 \quad {E_BERNOULLI} = 0",
+    rf"{expect(E_BERNOULLI)} = 0 \qquad {expect(squared(E_BERNOULLI))} = p (1 - p)",
+]
+
+
+@pytest.mark.parametrize("latex", ROWS_TRUE)
+def test_each_statement_of_a_true_display_passes(latex):
+    results = check("bernoulli", latex)
+    assert all(r.ok for r in results), [r.problems for r in results]
+
+
+@pytest.mark.parametrize("latex", ROWS_WRONG)
+def test_a_false_row_fails_whatever_the_row_before(latex):
+    results = check("bernoulli", latex)
+    assert len(results) == 2 and results[0].ok and not results[1].ok
+    assert results[1].step == 2 and "statement 2" in results[1].problems[0]
+
+
+def test_a_derivation_still_chains_its_rows():
+    latex = rf"{E_BERNOULLI} &= \frac{{y}}{{p}} - \frac{{1 - y}}{{1 - p}} \\ &= \frac{{y - p}}{{p (1 - p)}}"
+    results = check("bernoulli", latex, kind="derivation")
+    assert [r.step for r in results] == [1, 2] and all(r.ok for r in results)

@@ -242,14 +242,6 @@ IGNORED = {
 ENVIRONMENTS = {"aligned", "split", "gathered", "align", "align*", "equation", "equation*"}
 DECORATIONS = {"bar": "bar", "hat": "hat", "tilde": "tilde", "overline": "bar"}
 UNSUPPORTED = {
-    "neq": "only '=' relations are checked; state an inequality in prose",
-    "ne": "only '=' relations are checked; state an inequality in prose",
-    "approx": "only '=' relations are checked; use math-exempt with a reason for ≈",
-    "propto": "only '=' relations are checked; use math-exempt with a reason for ∝",
-    "leq": "only '=' relations are checked",
-    "geq": "only '=' relations are checked",
-    "le": "only '=' relations are checked",
-    "ge": "only '=' relations are checked",
     "dots": "an ellipsis is not a formula: write \\sum_{i=1}^{K} or \\prod_{i=1}^{K}",
     "cdots": "an ellipsis is not a formula: write \\sum_{i=1}^{K} or \\prod_{i=1}^{K}",
     "ldots": "an ellipsis is not a formula: write \\sum_{i=1}^{K} or \\prod_{i=1}^{K}",
@@ -258,6 +250,21 @@ UNSUPPORTED = {
     "top": "vector notation is not read: write the formula component-wise (index j, k)",
     "nabla": "vector notation is not read: write the formula component-wise (index j, k)",
     "int": "integrals are not read; state the result, or exempt the formula with a reason",
+}
+
+# relations between the sides of a formula, and how messages show them
+RELATIONS = {
+    "=": "=",
+    "\\neq": "≠",
+    "\\ne": "≠",
+    "<": "<",
+    ">": ">",
+    "\\le": "≤",
+    "\\leq": "≤",
+    "\\ge": "≥",
+    "\\geq": "≥",
+    "\\approx": "≈",
+    "\\propto": "∝",
 }
 
 _TOKEN = re.compile(
@@ -354,10 +361,13 @@ class Parser:
 
     # grammar
     def equation(self) -> list[Node]:
+        """``a = b ≤ c``: the sides; ``relations`` and ``side_starts`` say what joins them and
+        where each side starts."""
         self.side_starts = [self.tok.pos]
+        self.relations: list[str] = []
         sides = [self.expr()]
-        while self.at("="):
-            self.take()
+        while self.tok.kind != "end" and self.tok.text in RELATIONS:
+            self.relations.append(RELATIONS[self.take().text])
             self.side_starts.append(self.tok.pos)
             sides.append(self.expr())
         if self.tok.kind != "end":
@@ -379,7 +389,11 @@ class Parser:
 
     def _ends_term(self) -> bool:
         tok = self.tok
-        return tok.kind == "end" or tok.text in {"+", "-", "=", ")", "]", "}", ",", ";", "\\}"}
+        return (
+            tok.kind == "end"
+            or tok.text in {"+", "-", ")", "]", "}", ",", ";", "\\}"}
+            or tok.text in RELATIONS
+        )
 
     def term(self) -> Node:
         factors: list[Node] = []
@@ -763,8 +777,6 @@ class Parser:
         return indices[0], indices[1]
 
     def _hint_for(self, tok: Token) -> str | None:
-        if tok.text in ("<", ">"):
-            return "only '=' relations are checked"
         if tok.text == "|":
             return "absolute values are not read; write the formula without them"
         if tok.text in ("}", ")", "]"):

@@ -27,7 +27,7 @@ from . import verdicts
 from .cache import Cache, binding_roots, dependencies_digest
 from .domains import parse_declarations
 from .errors import FormulaError
-from .reading import read_chain, read_definition
+from .reading import read_chains, read_definition
 from .records import Formula, Result
 from .scope import Scope
 
@@ -94,6 +94,6 @@ class Page:
             if all(r.ok for r in results):
                 self.scope.define(definition)
         else:
-            chain = read_chain(formula, self.scope)
-            results = cached or verdicts.chain(formula, chain, self.scope, self.seed)
+            chains = read_chains(formula, self.scope)
+            results = cached or verdicts.chains(formula, chains, self.scope, self.seed)
         return results, key

@@ -1,15 +1,24 @@
-r"""Read a formula's LaTeX into what the checks examine: a definition, or a chain of sides.
+r"""Read a formula's LaTeX into what the checks examine: a definition, or chains of sides.
+
+A display may state several relations: each row of an ``aligned`` block (rows end at ``\\``)
+and each part separated by ``\quad`` is a statement of its own, unless it continues the one
+before (it starts with a relation or an operator, as in ``&= …`` or ``&\quad + …``, or the
+row before was left open in a bracket or after an operator). Each statement is read and
+checked on its own, so a row can never multiply into the next.
 
 >>> from mathcheck.records import Formula
 >>> from mathcheck.scope import Scope
 >>> scope = Scope()
->>> chain = read_chain(Formula("claim", "eq-x", "a = b = c", "doc.md", 1, 2), scope)
->>> len(chain.sides), chain.starts
-(3, [0, 4, 8])
+>>> [chain] = read_chains(Formula("claim", "eq-x", "a = b = c", "doc.md", 1, 2), scope)
+>>> len(chain.sides), chain.starts, chain.relations
+(3, [0, 4, 8], ['=', '='])
+>>> [s.text.strip() for s in split_statements(r"a &= 0 \\ b &= 1 \quad c = 2")]
+['a &= 0', 'b &= 1', 'c = 2']
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from . import latex as ast
@@ -21,22 +30,122 @@ from .translate import pretty
 
 @dataclass(frozen=True)
 class Chain:
-    """``a = b = c``: the sides in order, and where each starts in the LaTeX."""
+    """``a = b = c``: the sides in order, the relations between them, where each side starts
+    in the formula's LaTeX, and which statement of the display it is (1, 2, …)."""
 
     sides: list[ast.Node]
     starts: list[int]
+    relations: list[str]
+    number: int = 1
 
 
-def read_chain(formula: Formula, scope: Scope) -> Chain:
-    """The sides of a claim or derivation (at least two)."""
-    parser = ast.Parser(formula.latex, functions=scope.functions, symbols=scope.symbols)
-    sides = parser.equation()
-    if len(sides) < 2:
-        raise FormulaError(
-            "nothing to check: a claim needs '='",
-            hint="write lhs = rhs, or use math-exempt with a reason",
-        )
-    return Chain(sides, parser.side_starts)
+@dataclass(frozen=True)
+class Statement:
+    """One statement of a display: the LaTeX with every other statement blanked to spaces, so
+    that columns and lines still point into the author's text."""
+
+    text: str
+    start: int  # offset of its first character in the formula's LaTeX
+
+
+def read_chains(formula: Formula, scope: Scope) -> list[Chain]:
+    """Every statement of a claim or derivation, each a chain of at least two sides."""
+    chains = []
+    for number, statement in enumerate(split_statements(formula.latex), start=1):
+        parser = ast.Parser(statement.text, functions=scope.functions, symbols=scope.symbols)
+        sides = parser.equation()
+        if len(sides) < 2:
+            where = f"statement {number} " if number > 1 else ""
+            raise FormulaError(
+                f"nothing to check: {where}states no relation",
+                column=statement.start,
+                hint="write lhs = rhs (one relation per row, or a row that continues the one "
+                "before with &= …), or use math-exempt with a reason",
+            )
+        unchecked = sorted(set(parser.relations) - CHECKED)
+        if unchecked:
+            raise FormulaError(
+                f"the relation {unchecked[0]} is not checked",
+                column=parser.side_starts[parser.relations.index(unchecked[0]) + 1],
+                hint="state the relation with '='",
+            )
+        chains.append(Chain(sides, parser.side_starts, parser.relations, number))
+    if not chains:
+        raise FormulaError("an empty formula", hint="write lhs = rhs")
+    return chains
+
+
+CHECKED = {"="}  # the relations the checks decide
+
+
+_BREAK = re.compile(r"\\\\|\\q?quad\b|\\(?:begin|end)\{[^}]*\}|\\[{}]|[{}()\[\]]")
+_TRANSPARENT = {"aligned", "split", "gathered", "align", "align*", "equation", "equation*"}
+_LEADING = re.compile(r"^(?:\s|&|\\[,;:! ]|\\q?quad\b)*")
+_CONTINUES = (*ast.RELATIONS, "+", "-", "\\cdot", "\\times")
+
+
+def split_statements(latex: str) -> list[Statement]:
+    """The statements of a display, in order (see the module's docstring)."""
+    pieces: list[tuple[int, int]] = []  # (start, end) of rows and \quad-parts at depth 0
+    depth, start = 0, 0
+    for match in _BREAK.finditer(latex):
+        token = match.group()
+        if token in ("{", "(", "[", "\\{") or token.startswith("\\begin{"):
+            depth += not _transparent(token)
+        elif token in ("}", ")", "]", "\\}") or token.startswith("\\end{"):
+            depth -= not _transparent(token)
+        elif depth == 0 and (token == "\\\\" or token.startswith("\\q")):
+            pieces.append((start, match.start()))
+            start = match.end()
+    pieces.append((start, len(latex)))
+    pieces = [(lo, _trimmed(latex, lo, hi)) for lo, hi in pieces]
+    groups: list[list[tuple[int, int]]] = []
+    for piece in pieces:
+        text = latex[piece[0] : piece[1]]
+        if not text.strip(" \t\n&"):
+            continue
+        if groups and (_continues(text) or _open(latex, groups[-1][-1])):
+            groups[-1].append(piece)
+        else:
+            groups.append([piece])
+    return [_blank_outside(latex, group) for group in groups]
+
+
+def _trimmed(latex: str, lo: int, hi: int) -> int:
+    """Where a statement ends before the punctuation of the sentence it sits in (``= 0,``)."""
+    text = latex[lo:hi]
+    while True:
+        text = text.rstrip()
+        if text.endswith(("\\,", "\\;", "\\!", "\\:")):
+            text = text[:-2]
+        elif text.endswith((",", ".", ";")):
+            text = text[:-1]
+        else:
+            return lo + len(text)
+
+
+def _transparent(token: str) -> bool:
+    """``\\begin{aligned}`` and friends only arrange rows; ``cases`` and matrices nest."""
+    return token.startswith("\\") and token[token.find("{") + 1 : -1] in _TRANSPARENT
+
+
+def _continues(text: str) -> bool:
+    rest = text[_LEADING.match(text).end() :]
+    return rest.startswith(_CONTINUES)
+
+
+def _open(latex: str, piece: tuple[int, int]) -> bool:
+    """The piece ends after an operator or relation: the next row continues it."""
+    text = latex[piece[0] : piece[1]].rstrip(" \t\n&")
+    return text.endswith(("+", "-", "=", "\\cdot", "\\times"))
+
+
+def _blank_outside(latex: str, group: list[tuple[int, int]]) -> Statement:
+    keep = [False] * len(latex)
+    for lo, hi in group:
+        keep[lo:hi] = [True] * (hi - lo)
+    text = "".join(c if k or c == "\n" else " " for c, k in zip(latex, keep, strict=True))
+    return Statement(text, group[0][0])
 
 
 def read_definition(formula: Formula, scope: Scope) -> Definition:
@@ -65,7 +174,7 @@ def read_definition(formula: Formula, scope: Scope) -> Definition:
         symbols=scope.symbols | set(params) | set(indices),
     )
     sides = body_parser.equation()
-    if len(sides) != 1:
+    if len(sides) != 1:  # the head's '=' was split off already
         raise FormulaError("a definition has exactly one '='")
     return Definition(
         name=name_node.name,

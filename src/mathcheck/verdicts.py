@@ -88,33 +88,56 @@ def _is_density(read: Definition, scope: Scope, bound: bool) -> bool:
     return isinstance(first, Interval) and bound
 
 
-def chain(formula: Formula, read: Chain, scope: Scope, seed: int) -> list[Result]:
-    """Every ``=`` of a claim or derivation, then the bindings of its last side."""
+def chains(formula: Formula, read: list[Chain], scope: Scope, seed: int) -> list[Result]:
+    """Every statement of a claim or derivation; each ``=`` of each, then the bindings.
+
+    A derivation gets one verdict per step (numbered through all its statements); a claim one
+    verdict, or one per statement when its display states several.
+    """
+    if len(read) > 1 and (formula.torch or formula.package):
+        raise FormulaError(
+            f"a :torch: or :package: binding needs one statement; this display has {len(read)}",
+            hint="split the display into one directive per statement",
+        )
+    results: list[Result] = []
+    for chain in read:
+        offset = len(results) if formula.kind == "derivation" else 0
+        results += _chain(formula, chain, scope, seed, offset, several=len(read) > 1)
+    return results
+
+
+def _chain(
+    formula: Formula, read: Chain, scope: Scope, seed: int, offset: int, several: bool
+) -> list[Result]:
     sides, starts = read.sides, read.starts
     subject = Subject(scope, needed_names(sides, scope), seed)
     evaluated = subject.evaluate(lambda t: [t.expr(s) for s in sides])
     long = len(sides) > 2
+    lines = [formula.content_line + formula.latex[:start].count("\n") for start in starts]
     results: list[Result] = []
     for step in range(1, len(sides)):
         shown = (f"expression {step}", f"expression {step + 1}") if long else ("lhs", "rhs")
         value = numeric.compare(evaluated, step - 1, step, shown)
         evidence = [symbolic.compare(evaluated, step - 1, step), value] if value.ok else [value]
         if formula.kind == "derivation":
-            verdict = result(formula, step=step, evidence=evidence)
-            # a failing step is reported where its new expression starts
-            verdict.line = formula.content_line + formula.latex[: starts[step]].count("\n")
+            verdict = result(formula, step=offset + step, evidence=evidence)
+            verdict.line = lines[step]  # a failing step is reported where its new side starts
             results.append(verdict)
         elif results:
             verdict = results[-1]
             verdict.evidence.extend(evidence)
         else:
-            verdict = result(formula, evidence=evidence)
+            verdict = result(formula, step=read.number if several else None, evidence=evidence)
+            if several:
+                verdict.line = lines[0]
             results.append(verdict)
         if not value.ok:
+            where = f"statement {read.number}: " if several and formula.kind != "derivation" else ""
             verdict.problems.append(
-                f"step {step}→{step + 1}: expression {step + 1} ≠ expression {step} {value.detail}"
+                f"{where}step {step}→{step + 1}: expression {step + 1} ≠ expression {step} "
+                f"{value.detail}"
                 if long
-                else f"lhs − rhs ≠ 0 {value.detail}"
+                else f"{where}lhs − rhs ≠ 0 {value.detail}"
             )
     last = results[-1]
     if last.ok:

@@ -8,7 +8,8 @@ from __future__ import annotations
 import pytest
 import torch
 
-from eligibility.reinforce import surrogate
+from eligibility import reinforce
+from eligibility.reinforce import enumerate_support, surrogate
 
 F64 = torch.float64
 THETA = torch.tensor([0.3, -1.0, 2.0, 0.0], dtype=F64)
@@ -112,6 +113,38 @@ def test_the_surrogate_is_unbiased_for_a_bernoulli_unit():
         (grad,) = torch.autograd.grad(surrogate(reward(leaf, y), lp, 1.0), leaf)
         total = total + weight * grad
     torch.testing.assert_close(total, truth)
+
+
+def tensor(*values):
+    return torch.tensor(values if len(values) > 1 else values[0], dtype=F64)
+
+
+@pytest.mark.parametrize(
+    ("kind", "reward", "params"),
+    [
+        ("bernoulli", lambda y: 2.0 - 3.0 * y, {"probs": tensor(0.2)}),
+        ("bernoulli", lambda y: 2.0 - 3.0 * y, {"logits": tensor(-1.5)}),
+        ("categorical", lambda k: R[k], {"logits": tensor(0.3, -1.0, 2.0, 0.0)}),
+        ("categorical", lambda k: R[k], {"probs": tensor(0.69, 0.1, 0.2, 0.01)}),
+        (
+            "multinomial",
+            lambda x: (x[..., 0] - x[..., 2]) ** 2,
+            {"total_count": 3, "probs": tensor(1.0, 2.0, 0.5)},
+        ),
+    ],
+)
+def test_for_a_constant_reward_the_surrogate_is_the_estimator_for_every_distribution(
+    kind, reward, params
+):
+    # the REINFORCE chapter's loss −(r − b) ln g, in expectation over the whole support
+    name = next(k for k in params if k != "total_count")
+    leaf = params[name].clone().requires_grad_(True)
+    values, weights = enumerate_support(kind, **params)
+    extra = {"total_count": params["total_count"]} if kind == "multinomial" else {}
+    dist = getattr(torch.distributions, kind.capitalize())(**extra, **{name: leaf})
+    objective = (weights * surrogate(reward(values), dist.log_prob(values), 0.3)).sum()
+    (grad,) = torch.autograd.grad(objective, leaf)
+    torch.testing.assert_close(grad, reinforce.exact_gradient(kind, reward, **params))
 
 
 def test_bad_input_names_the_argument():

@@ -2,8 +2,8 @@ r"""Categorical: log-mass, characteristic eligibility and Fisher information.
 
 Parameters are named as :class:`torch.distributions.Categorical` names them. ``probs`` are
 **non-negative weights that torch normalises** (π_k / Σπ), exactly as torch reads them;
-``logits`` θ give π = softmax(θ). ``value`` is a 0-based class index of shape ``(...)``;
-parameters have shape ``(..., K)``; results broadcast the two batch shapes.
+``logits`` θ give the probabilities softmax(θ). ``value`` is a 0-based class index of shape
+``(...)``; parameters have shape ``(..., K)``; results broadcast the two batch shapes.
 
 The seed puzzle of the book: torch's gradient of ``log_prob(0).exp()`` for
 ``probs = [0.69, 0.1, 0.2, 0.01]`` is ``prob * eligibility``:
@@ -77,8 +77,8 @@ def eligibility(value, *, probs=None, logits=None, validate: bool = True) -> Ten
     Notes
     -----
     Implements ``eq-categorical-eligibility-probs`` and ``eq-categorical-eligibility-logits``.
-    The probs form is orthogonal to π (Σ_j π_j e_j = 0) and scales as 1/c when π is scaled by
-    c; unsampled classes get −1/Σπ, not 0, because torch normalises the weights. Only the
+    The probs form is orthogonal to π (Σ_j π_j e_j = 0) and scales as 1/κ when π is scaled by
+    κ; unsampled classes get −1/Σπ, not 0, because torch normalises the weights. Only the
     sampled class is divided by, so a tiny weight on an unsampled class stays finite.
     """
     index, param, kind = _params(value, probs, logits, validate)
@@ -96,12 +96,14 @@ def eligibility(value, *, probs=None, logits=None, validate: bool = True) -> Ten
 def eligibility_simplex(value, *, probs, validate: bool = True) -> Tensor:
     r"""The eligibility for probabilities held on the simplex: the component tangent to it.
 
-    For π on the simplex (Σπ = 1), moving π must keep Σπ = 1, so only the projection of the
+    For q on the simplex (Σq = 1), moving q must keep Σq = 1, so only the projection of the
     gradient onto the tangent space {v : Σ_j v_j = 0} is a usable direction:
-    e_j − (1/K) Σ_i e_i = δ_jk / π_k − 1 / (K π_k).
+    e_j − (1/K) Σ_i e_i = δ_jk / q_k − 1 / (K q_k).
 
-    It is the Euclidean projection of :func:`eligibility` (whose −1/Σπ part is constant over j
-    and so drops out); both agree along every direction that stays on the simplex.
+    It is the Euclidean projection of :func:`eligibility` (whose −1/Σq part is constant over j
+    and so drops out); both agree along every direction that stays on the simplex. In the
+    Fisher metric instead, the gradient on the simplex is onehot(k) − q, the logit eligibility
+    (``eq-categorical-natural-simplex``).
 
     Examples
     --------
@@ -110,7 +112,7 @@ def eligibility_simplex(value, *, probs, validate: bool = True) -> Tensor:
 
     Notes
     -----
-    Implements ``eq-categorical-eligibility-simplex``. Requires ``probs`` summing to 1.
+    Implements ``eq-categorical-eligibility-simplex``. Requires ``probs`` (q) summing to 1.
     """
     index, param, _ = _params(value, probs, None, validate)
     if validate:
@@ -125,8 +127,8 @@ def eligibility_simplex(value, *, probs, validate: bool = True) -> Tensor:
 def fisher_information(*, probs=None, logits=None, validate: bool = True) -> Tensor:
     r"""E[e eᵀ], shape ``(..., K, K)``.
 
-    Logits: diag(π) − π πᵀ with π = softmax(θ). Probs (weights w, s = Σw, as torch reads
-    them): F_jl = δ_jl / (w_j s) − 1 / s².
+    Logits: diag(p) − p pᵀ with p = softmax(θ), singular (F𝟙 = 0). Probs (weights π,
+    s = Σπ, as torch reads them): F_jl = δ_jl / (π_j s) − 1 / s², singular too (Fπ = 0).
 
     Examples
     --------

@@ -83,7 +83,7 @@ def eligibility(value, *, total_count, probs=None, logits=None, validate: bool =
 
 
 def fisher_information(*, total_count, probs=None, logits=None, validate: bool = True) -> Tensor:
-    r"""n times the categorical Fisher information; in logits n (diag π − π πᵀ).
+    r"""n times the categorical Fisher information; in logits n (diag p − p pᵀ), p = softmax(θ).
 
     Examples
     --------

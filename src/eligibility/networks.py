@@ -90,7 +90,8 @@ def softmax_layer_eligibility(
 
     ``value`` ``(...)`` is the 0-based class drawn, ``weights`` ``(..., K, N)``, ``inputs``
     ``(..., N)``, ``bias`` ``(..., K)`` or ``None`` (no bias, c = 0); the result
-    ``(..., K, N)`` is ∂ ln g(k; W) / ∂W_jl. The bias's own eligibility is onehot(k) − π.
+    ``(..., K, N)`` is ∂ ln g(k; W) / ∂W_jl. The bias's own eligibility is
+    onehot(k) − softmax(W x + c).
 
     Examples
     --------
@@ -108,11 +109,11 @@ def softmax_layer_eligibility(
 
 
 def linear_softmax_eligibility(value, theta, features, *, validate: bool = True) -> Tensor:
-    r"""Sutton and Barto's eligibility vector of a linear softmax policy: x(a) − Σ_b π(b) x(b).
+    r"""Sutton and Barto's eligibility vector of a linear softmax policy: x(k) − Σ_i g(i) x(i).
 
-    ``value`` ``(...)`` is the 0-based action taken, ``theta`` ``(..., D)`` the weights and
-    ``features`` ``(..., K, D)`` the feature vector x(s, b) of every action b in the state; the
-    result ``(..., D)`` is ∂ ln π(a; θ) / ∂θ.
+    ``value`` ``(...)`` is the 0-based action k taken, ``theta`` ``(..., D)`` the weights and
+    ``features`` ``(..., K, D)`` the feature vector x(s, i) of every action i in the state; the
+    result ``(..., D)`` is ∂ ln g(k; θ) / ∂θ (Sutton and Barto write the policy π(k | s, θ)).
 
     Examples
     --------
@@ -122,7 +123,7 @@ def linear_softmax_eligibility(value, theta, features, *, validate: bool = True)
 
     Notes
     -----
-    With preferences h(b) = θ · x(b) and π = softmax(h), ∂ ln π(a) / ∂θ = x(a) − Σ_b π(b) x(b)
+    With preferences θ · x(i) and g = softmax of them, ∂ ln g(k) / ∂θ = x(k) − Σ_i g(i) x(i)
     (``eq-networks-sutton-barto``) (Sutton & Barto 2018, eq. 13.9).
     """
     theta = check.as_tensor(theta, "theta")

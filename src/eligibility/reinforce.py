@@ -25,6 +25,7 @@ from ._validation import count
 
 __all__ = [
     "compositions",
+    "enumerate_batches",
     "enumerate_support",
     "estimator",
     "estimator_moments",
@@ -32,6 +33,7 @@ __all__ = [
     "exact_gradient",
     "expectation",
     "expected_reward_gradient",
+    "surrogate",
 ]
 
 
@@ -97,6 +99,32 @@ def enumerate_support(kind: str, *, total_count: int | None = None, **params):
         values = torch.tensor(list(compositions(param.shape[-1], n)), dtype=dtype)
         weights = multinomial.log_prob(values, total_count=n, **params).exp()
     return values, weights
+
+
+def enumerate_batches(batch_size: int, *, probs=None, logits=None) -> tuple[Tensor, Tensor]:
+    """Every batch of ``batch_size`` independent categorical draws, up to order, with its
+    probability: ``(actions, weights)``, shapes ``(B, batch_size)`` and ``(B,)``.
+
+    A batch is listed once per multiset of actions (its draws sorted), weighted by the
+    multinomial probability of its counts, so the exact expectation of any estimator that does
+    not depend on the order of the draws is ``weights @ estimator(actions)``. There are
+    C(batch_size + K − 1, K − 1) batches rather than K^batch_size sequences.
+
+    Examples
+    --------
+    >>> actions, weights = enumerate_batches(2, probs=torch.tensor([0.75, 0.25]))
+    >>> actions.tolist(), weights.tolist()
+    ([[1, 1], [0, 1], [0, 0]], [0.0625, 0.375, 0.5625])
+    """
+    n = count(batch_size)
+    if n < 1:
+        raise ValueError(f"batch_size must be at least 1; got {batch_size!r}")
+    kind = check.one_of(probs, logits)
+    param = torch.as_tensor(probs if kind == "probs" else logits)
+    counts, weights = enumerate_support("multinomial", total_count=n, **{kind: param})
+    classes = torch.arange(param.shape[-1]).expand(counts.shape)
+    actions = classes.reshape(-1).repeat_interleave(counts.long().reshape(-1))
+    return actions.reshape(len(counts), n), weights
 
 
 def expectation(f: Callable[[Tensor], Tensor], values: Tensor, weights: Tensor) -> Tensor:
@@ -171,6 +199,60 @@ def estimator_moments(
     return mean, var
 
 
+def surrogate(reward: Tensor, log_prob: Tensor, baseline=0.0) -> Tensor:
+    r"""The objective whose gradient is the REINFORCE estimate, also for a differentiable reward.
+
+    Returns r + stopgrad(r − b) · ln g(k; θ), shaped like ``reward`` and ``log_prob``
+    broadcast. Its gradient is ∂r/∂θ + (r − b) ∂ ln g(k; θ)/∂θ, whose expectation is
+    ∂E[r]/∂θ whether or not the reward depends on θ (Schulman et al. 2015); its value means
+    nothing. Maximise it, or minimise its negative as a loss.
+
+    Parameters
+    ----------
+    reward
+        r(k; θ) of each draw, ``(...)``; it may carry a graph back to θ (a learned reward,
+        a cost on the parameters), which is kept: that term is the pathwise part.
+    log_prob
+        ln g(k; θ) of each draw, ``(...)``, with its graph to θ.
+    baseline
+        b, a number or a tensor broadcasting with ``reward``; it enters only through the
+        detached factor, so a baseline computed from θ never adds a gradient.
+
+    Returns
+    -------
+    Tensor
+        The surrogate, one per draw; average it over a batch before ``backward()``.
+
+    Examples
+    --------
+    >>> theta = torch.tensor([0.0, 0.0], requires_grad=True)
+    >>> dist = torch.distributions.Categorical(logits=theta)
+    >>> reward = 1.0 + theta[0]                      # depends on θ
+    >>> surrogate(reward, dist.log_prob(torch.tensor(0)), baseline=0.5).backward()
+    >>> theta.grad                                   # ∂r/∂θ + (r − b) e = (1, 0) + 0.5 (0.5, −0.5)
+    tensor([ 1.2500, -0.2500])
+
+    Notes
+    -----
+    ``eq-reinforce-surrogate-differentiable``: E[∂r/∂θ_j + (r − b) e_j] = ∂E[r]/∂θ_j. Leaving
+    r in the graph of (r − b) ln g adds E[(∂r/∂θ_j) ln g] − E[∂r/∂θ_j]; detaching r there and
+    nowhere else drops E[∂r/∂θ_j] (``eq-reinforce-reward-detached``).
+    """
+    reward = torch.as_tensor(reward)
+    if not reward.is_floating_point():
+        reward = reward.to(log_prob.dtype)
+    baseline = torch.as_tensor(baseline, dtype=reward.dtype, device=reward.device)
+    for name, value in (("reward", reward), ("baseline", baseline)):
+        try:
+            torch.broadcast_shapes(value.shape, log_prob.shape)
+        except RuntimeError:
+            raise ValueError(
+                f"{name} of shape {tuple(value.shape)} does not broadcast with log_prob of "
+                f"shape {tuple(log_prob.shape)}"
+            ) from None
+    return reward + (reward - baseline).detach() * log_prob
+
+
 def expected_reward_gradient(rewards, *, probs=None, logits=None, validate: bool = True) -> Tensor:
     r"""The exact gradient of E[r] for a categorical policy with reward ``rewards[k]`` for class k.
 
@@ -186,7 +268,7 @@ def expected_reward_gradient(rewards, *, probs=None, logits=None, validate: bool
 
     Notes
     -----
-    With π = softmax(θ) and r̄ = Σ_i π_i r_i the mean reward, ∂ r̄ / ∂θ_j = π_j (r_j − r̄)
+    With g_i = softmax(θ)_i and r̄ = Σ_i g_i r_i the mean reward, ∂ r̄ / ∂θ_j = g_j (r_j − r̄)
     (``eq-reinforce-bandit-gradient``); with weights π, ∂ r̄ / ∂π_j = (r_j − r̄) / Σ_i π_i.
     By Williams' theorem both equal E[(r − b) e_j] for any constant baseline b
     (``eq-reinforce-proof``).

@@ -88,10 +88,10 @@ def test_an_unverified_display_formula_fails_the_build(tmp_path):
 
 def test_an_unreadable_formula_names_the_column_and_a_hint(tmp_path):
     run = build(
-        tmp_path, lambda text: text.replace(r"\frac{y - p}{p (1 - p)}", r"\frac{y - p}{p \neq 1}")
+        tmp_path, lambda text: text.replace(r"\frac{y - p}{p (1 - p)}", r"\frac{y - p}{p \int 1}")
     )
     assert run.returncode != 0
-    assert r"eq-sample-eligibility: \neq is not read by the verifier at column" in run.stderr
+    assert r"eq-sample-eligibility: \int is not read by the verifier at column" in run.stderr
     assert "hint:" in run.stderr
 
 

@@ -537,6 +537,8 @@ def sample(mdp: MDP, *, logits, n: int, generator: torch.Generator | None = None
     (torch.Size([5, 3]), [0, 0, 0, 0, 0])
     """
     logits = _logits(mdp, logits, True)
+    if logits.dim() != 2 or mdp.initial.dim() != 1:
+        raise ValueError("sample takes one MDP and logits of shape (S, A) (no batch)")
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise ValueError(f"n must be a whole number ≥ 1; got {n!r}")
     pi = torch.softmax(logits, -1)

@@ -15,11 +15,10 @@ from __future__ import annotations
 
 import json
 import platform
-import statistics
-import time
 from pathlib import Path
 
 import torch
+from bench_eligibility import median_seconds  # the same timing as the other benchmark
 
 from eligibility.practice import METHODS, per_sample_eligibility
 
@@ -27,16 +26,6 @@ THREADS = 1
 N = 4096
 LOOP_SAMPLES = 256
 RESULTS = Path(__file__).parent / "results" / "per_sample.json"
-
-
-def median_seconds(fn, repeats: int) -> float:
-    fn()  # warm-up
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def cases() -> dict[str, tuple]:

@@ -66,8 +66,8 @@ def log_prob(value=None, *, loc, scale, pre_tanh=None, validate: bool = True) ->
 
     Examples
     --------
-    >>> log_prob(torch.tensor(0.0), loc=torch.tensor(0.0), scale=torch.tensor(1.0))
-    tensor(-0.9189)
+    >>> log_prob(torch.tensor(0.5), loc=torch.tensor(0.0), scale=torch.tensor(1.0))
+    tensor(-0.7821)
 
     Notes
     -----

@@ -141,6 +141,7 @@ def bench(session: nox.Session) -> None:
     """Print figures: eligibility throughput vs torch, and the verifier's share of a build."""
     install(session, "docs")
     session.run("python", "benchmarks/bench_eligibility.py")
+    session.run("python", "benchmarks/bench_per_sample.py")  # writes benchmarks/results/
     if "--no-build" not in session.posargs:
         session.run("python", "benchmarks/bench_build.py", env={"PYTHONHASHSEED": "0"})
 

@@ -13,7 +13,10 @@ writes it.
 
 Inside the brackets the random variable is bound to each value of its support; its capital
 (``X`` for x) names it too, as statistics texts write ``\mathbb{E}_{\theta}[W(X)]``, unless the
-page declares or defines that capital for something else (a size K stays the size).
+page declares or defines that capital for something else (a size K stays the size), and so do
+the time-indexed capitals the page declares (``A_t`` for a, as Sutton & Barto write). A
+time-indexed variable is drawn at the time-indexed values of the density's other arguments:
+``\mathbb{E}_{a_t \sim \pi_{\theta}}`` averages over π(a_t | s_t) when s_t is declared.
 
 >>> from mathcheck.domains import parse_declarations
 >>> from mathcheck.latex import Expect, Sym, Num
@@ -32,6 +35,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import latex as ast
+from .domains import ENUMERATED, Counts
 from .errors import ScopeError
 from .scope import Definition, Scope
 
@@ -119,9 +123,89 @@ def _over(
         raise _missing(node, f"the support of {var} is not declared", declare=var)
     names = (var,)
     capital = var.upper()
-    if len(var) == 1 and var.islower() and capital not in scope.symbols | scope.functions:
-        names = (var, capital)
+    taken = scope.symbols | scope.functions
+    if len(var) == 1 and var.islower() and capital not in taken:
+        # X for x, and the declared A_t for a, as S&B write the action at time t
+        names = (var, capital, *(n for n in scope.declarations if n.startswith(capital + "_")))
+    args = {**_at_time(definition, position, names, scope), **args}
     return Distribution(var, definition, position, args, support, names)
+
+
+def _at_time(
+    definition: Definition, position: int, names: tuple[str, ...], scope: Scope
+) -> dict[str, ast.Node]:
+    """A time-indexed random variable (a_t, or A_t for a) is drawn at the time-indexed values
+    of the density's other arguments (s_t, S_t) where the page declares them: A_t ~ π(·|S_t)."""
+    variable = definition.params[position]
+    times = set()
+    for name in names:
+        stem, _, suffix = name.partition("_")
+        if suffix and stem.lower() == variable.lower():
+            times.add((stem.isupper(), suffix))
+    if len(times) != 1:
+        return {}
+    ((upper, suffix),) = times
+    found: dict[str, ast.Node] = {}
+    for param in definition.params:
+        timed = f"{param.upper() if upper else param}_{suffix}"
+        if param != variable and timed in scope.declarations:
+            found[param] = ast.Sym(timed)
+    return found
+
+
+def gradient_variables(node: ast.Gradient, scope: Scope) -> tuple[ast.Node, ...]:
+    """What a ∇ differentiates by: its subscript; bare, the parameters of the density its
+    operand calls, as written there (∇ ln π(a | s, θ_μ) is by θ_μ), else the parameters of
+    the page's latest density."""
+    if node.wrt is not None:
+        return node.wrt
+    for sub in ast.walk(node.expr):
+        if not isinstance(sub, ast.Call):
+            continue
+        definition = scope.definitions.get(sub.name)
+        if definition is None or not definition.is_function:
+            continue
+        names = definition.parameters(scope)
+        if names:
+            written = bind_arguments(sub, definition)
+            return tuple(_as_variable(written.get(name), name) for name in names)
+    density = scope.latest_density()
+    names = density.parameters(scope) if density is not None else ()
+    if not names:
+        raise ScopeError(
+            "a bare ∇ differentiates by the parameters of the page's latest density; there are "
+            "none",
+            column=node.pos if node.pos >= 0 else None,
+            hint="write \\nabla_{\\theta} with the parameter",
+        )
+    return tuple(ast.Sym(name) for name in names)
+
+
+def _as_variable(written: ast.Node | None, name: str) -> ast.Node:
+    if isinstance(written, ast.Sym) and not written.indices:
+        return written
+    return ast.Sym(name)
+
+
+_COUNTED = (*ENUMERATED, Counts)
+
+
+def index_declaration(var: str, body: ast.Node, scope: Scope):
+    """The declaration a sum without bounds runs over: the index's own when it is declared
+    discrete, else that of the parameter it is passed as (``\\sum_b e^{h(s, b, \\theta)}`` runs
+    over h's a ∈ {1, …, K} even where the page uses b for something else)."""
+    decl = scope.declarations.get(var)
+    if decl is not None and isinstance(decl.domain, _COUNTED):
+        return decl
+    for sub in ast.walk(body):
+        definition = scope.definitions.get(sub.name) if isinstance(sub, ast.Call) else None
+        if definition is None or not definition.is_function:
+            continue
+        for param, arg in bind_arguments(sub, definition).items():
+            passed = scope.declarations.get(param)
+            if arg == ast.Sym(var) and isinstance(getattr(passed, "domain", None), _COUNTED):
+                return passed
+    return decl
 
 
 def bind_arguments(call: ast.Call, definition: Definition) -> dict[str, ast.Node]:

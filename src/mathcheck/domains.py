@@ -24,6 +24,7 @@ table the sampler draws is checked); a map from an interval is a polynomial of d
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 
@@ -88,8 +89,8 @@ class DiscreteVector:
 class Map:
     """A function declared by its domain and codomain: ``f \\colon \\{0, 1\\} \\to \\mathbb{R}``.
 
-    ``domain`` holds one set per argument; finite sets make a table of values, an interval a
-    polynomial of degree ``MAP_DEGREE`` with free coefficients.
+    ``domain`` holds one set per argument; finite sets make a table of values, intervals (or
+    ℕ) a polynomial of total degree ``MAP_DEGREE`` in the arguments, with free coefficients.
     """
 
     domain: tuple[Domain, ...]
@@ -98,6 +99,15 @@ class Map:
     @property
     def tabled(self) -> bool:
         return all(isinstance(d, FiniteSet | IntRange) for d in self.domain)
+
+    def monomials(self) -> list[tuple[int, ...]]:
+        """The exponents of the polynomial a map from intervals stands for, in a fixed order.
+
+        >>> Map((Interval(0, 1), Interval(0, 1)), Interval(0, 1)).monomials()[:4]
+        [(0, 0), (0, 1), (0, 2), (0, 3)]
+        """
+        every = itertools.product(range(MAP_DEGREE + 1), repeat=len(self.domain))
+        return [e for e in every if sum(e) <= MAP_DEGREE]
 
 
 MAP_DEGREE = 4
@@ -196,6 +206,10 @@ class _DomainParser(Parser):
         return names, domain
 
     def name(self) -> str:
+        if self.peek().text == "^" and _symbol_name(self.tok) is not None:
+            superscript = self._declared_superscript()
+            if superscript is not None:
+                return superscript
         node = self.symbol_or_call(allow_call=False)
         if not isinstance(node, Sym):
             raise self.error("declare a symbol by its name")
@@ -208,6 +222,23 @@ class _DomainParser(Parser):
                 )
             return composite
         return node.name
+
+    def _declared_superscript(self) -> str | None:
+        """``Q^{\\pi}`` declares the name ``Q^pi`` (a star, ``b^{*}``, stays a decoration)."""
+        start = self.i
+        base = _symbol_name(self.take())
+        self.take()  # ^
+        braced = self.at("{")
+        if braced:
+            self.take()
+        letter = _symbol_name(self.tok)
+        if letter is None or (braced and self.peek().text != "}"):
+            self.i = start
+            return None
+        self.take()
+        if braced:
+            self.take()
+        return f"{base}^{letter}"
 
     def map(self) -> Map:
         """``A \\to B`` or ``A \\times B \\to C``: finite sets (a table) or an interval."""
@@ -224,15 +255,16 @@ class _DomainParser(Parser):
                 "a map's values are real: \\mathbb{R}, an interval, or \\mathbb{R}^{d}"
             )
         for part in parts:
-            if not isinstance(part, FiniteSet | IntRange | Interval) or (
-                isinstance(part, Interval) and part.integer
-            ):
+            if not isinstance(part, FiniteSet | IntRange | Interval):
                 raise self.error(
                     "a map's arguments range over finite sets (a table) or an interval",
                     hint="f \\colon \\{1, \\dots, K\\} \\to \\mathbb{R}",
                 )
-        if len(parts) > 1 and not all(isinstance(p, FiniteSet | IntRange) for p in parts):
-            raise self.error("a map of several arguments is read over finite sets only")
+        finite = [isinstance(p, FiniteSet | IntRange) for p in parts]
+        if any(finite) and not all(finite):
+            raise self.error(
+                "a map's arguments are all finite sets (a table) or all intervals (a polynomial)"
+            )
         if not all(isinstance(p, FiniteSet | IntRange) for p in parts) and not isinstance(
             codomain, Interval
         ):

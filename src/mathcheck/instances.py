@@ -21,7 +21,7 @@ import numpy as np
 import sympy
 
 from . import latex as ast
-from .distributions import resolve
+from .distributions import gradient_variables, index_declaration, resolve
 from .domains import (
     ENUMERATED,
     Counts,
@@ -65,8 +65,9 @@ def _names(node: ast.Node, scope: Scope, bound: frozenset[str], seen: set[str]) 
         for bound_node in (node.lo, node.hi):
             if bound_node is not None:
                 out |= _names(bound_node, scope, bound, seen)
-        if node.lo is None and node.var in scope.declarations:
-            out |= _domain_names(scope.declarations[node.var], scope)
+        decl = index_declaration(node.var, node.body, scope) if node.lo is None else None
+        if decl is not None:
+            out |= _domain_names(decl, scope)
         return out | _names(node.body, scope, bound | {node.var}, seen)
     if isinstance(node, ast.Integral | ast.Stack):
         for bound_node in (node.lo, node.hi):
@@ -82,13 +83,12 @@ def _names(node: ast.Node, scope: Scope, bound: frozenset[str], seen: set[str]) 
             out |= _names(var, scope, bound, seen)
         return out | _names(node.expr, scope, bound, seen)
     if isinstance(node, ast.Gradient):
-        if node.wrt is None:
-            density = scope.latest_density()
-            if density is not None:
-                out |= set(density.parameters(scope)) - bound
-        else:
-            for var in node.wrt:
-                out |= _names(var, scope, bound, seen)
+        try:
+            variables = gradient_variables(node, scope)
+        except ScopeError:
+            variables = ()  # the translator reports it, with the formula's column
+        for var in variables:
+            out |= _names(var, scope, bound, seen)
         return out | _names(node.expr, scope, bound, seen)
     for child in _children(node):
         out |= _names(child, scope, bound, seen)

@@ -397,10 +397,21 @@ IGNORED = {
     "notag",
     "\\",
     "middle",
+    "therefore",  # a row that starts "\\therefore 0 = …" states what follows
+    "because",
 }
 ENVIRONMENTS = {"aligned", "split", "gathered", "align", "align*", "equation", "equation*"}
 NESTED = {"cases", "pmatrix", "bmatrix", "matrix", "dcases"}  # read as nodes, rows and cells
-DECORATIONS = {"bar": "bar", "hat": "hat", "tilde": "tilde", "overline": "bar"}
+DECORATIONS = {
+    "bar": "bar",
+    "hat": "hat",
+    "tilde": "tilde",
+    "overline": "bar",
+    "widehat": "hat",
+    "widetilde": "tilde",
+    "mathcal": "cal",  # \mathcal{N}, \mathcal{F}: names of their own
+    "mathscr": "scr",
+}
 BOLD = {"boldsymbol", "mathbf", "bm", "vec", "mathbold", "pmb"}
 TEXT = {"text", "mathrm", "textrm", "textnormal", "mbox", "mathsf", "textsf", "operatorname"}
 ELLIPSES = {"\\dots", "\\cdots", "\\ldots", "\\dotsb", "\\dotsm", "\\dotsc"}
@@ -408,8 +419,6 @@ UNSUPPORTED = {
     "vdots": "a vertical ellipsis is not read: write the vector as (x_1, \\dots, x_K)",
     "ddots": "a diagonal ellipsis is not read: write the matrix with \\operatorname{diag}",
     "partial": "a bare \\partial: write \\frac{\\partial f}{\\partial x} or \\partial_{x} f",
-    "mathcal": "calligraphic names are not read: define the function on the page, e.g. "
-    "p(x; \\mu, \\sigma) = … in a math-def",
     "succeq": "matrix order is not read: state a scalar inequality, e.g. v^{\\top} F v \\ge 0",
 }
 
@@ -492,7 +501,10 @@ def tokenize(latex: str) -> list[Token]:
 
 # \overset{\text{def}}{=}, \stackrel{\mathrm{def}}{=}: a defining '=' (read as '=')
 _DEF_EQUALS = re.compile(r"\\(?:overset|stackrel)\{(?:[^{}]|\{[^{}]*\})*\}\{=\}")
-_ENV = re.compile(r"\\(?:begin|end)\{(" + "|".join(re.escape(e) for e in ENVIRONMENTS) + r")\}")
+_ENV = re.compile(
+    r"\\begin\{subarray\}\{[^}]*\}|\\end\{subarray\}"
+    r"|\\(?:begin|end)\{(" + "|".join(re.escape(e) for e in ENVIRONMENTS) + r")\}"
+)
 
 
 def _blank_environment(match: re.Match) -> str:
@@ -740,9 +752,10 @@ class Parser:
                 continue
             prefix = self.prefix_operator()
             if prefix is not None:
-                factors.append(prefix)
                 if self._took_rest:
+                    factors.append(prefix)
                     break  # a prefix operator took the rest of the product
+                factors.append(self.postfix(prefix))  # \mathbb{E}[x]^{2}
                 continue
             factors.append(self.postfix(self.atom()))
         if not factors:
@@ -812,6 +825,9 @@ class Parser:
             return self.derivative()
         if tok.text == "\\nabla":
             return self.gradient()
+        if tok.text == "\\underE":
+            self._expand_under_e()
+            return self.prefix_operator()
         if tok.text == "\\int":
             return self.integral()
         if tok.text == "\\partial" and self.peek().text == "_":
@@ -829,6 +845,8 @@ class Parser:
         tok = self.tok
         if tok.text == "\\mathbb" and self.peek(2).text in ("E", "V") and self.peek(3).text == "}":
             return ("E" if self.peek(2).text == "E" else "Var"), 4
+        if tok.text == "\\E":  # Spinning Up's macro for \mathrm{E}
+            return "E", 1
         if tok.text[1:] in TEXT or tok.text == "\\operatorname*":
             name = self._text_at(self.i)
             if name is not None:
@@ -914,7 +932,7 @@ class Parser:
             elif self.at("!"):
                 self.take()
                 node = Factorial(node)
-            elif self.at("_") and isinstance(node, Component | Func | Call | MatrixLit):
+            elif self.at("_") and isinstance(node, Component | Func | Call | MatrixLit | Expect):
                 start = self.take().pos
                 node = Component(node, self.index_list(), pos=start)
             else:
@@ -983,7 +1001,7 @@ class Parser:
         if tok.kind == "num":
             self.take()
             return Num(tok.text)
-        if tok.text in ("(", "["):
+        if tok.text in ("(", "[", "\\{"):
             return self.bracket()
         if tok.text == "{":
             return self.group()
@@ -1002,7 +1020,7 @@ class Parser:
     def bracket(self) -> Node:
         """``( … )`` or ``[ … ]``; with commas, a column vector ``(a, b, c)``."""
         opening = self.take()
-        close = ")" if opening.text == "(" else "]"
+        close = {"(": ")", "[": "]", "\\{": "\\}"}[opening.text]
         items = [self.expr()]
         while self.at(","):
             self.take()
@@ -1151,9 +1169,12 @@ class Parser:
         return Special(which, (arg,))
 
     def operatorname(self) -> Node:
-        """``\\operatorname{softmax}``, ``\\mathrm{Var}``, ``\\text{…}``: a named operator."""
+        """``\\operatorname{softmax}``, ``\\mathrm{Var}``, ``\\text{…}``: a named operator, or
+        a function or symbol the page names with a word (``\\mathrm{Bern}(x | \\mu)``)."""
         start = self.tok.pos
         found = self._text_at(self.i)
+        if found is not None and self._declared(found[0]):
+            return self.symbol_or_call()
         if found is None:
             raise self.error(
                 f"cannot read the name in {self.tok.text}",
@@ -1201,6 +1222,18 @@ class Parser:
         b = self.expr()
         self.expect(")")
         return Special("beta", (a, b))
+
+    def _expand_under_e(self) -> None:
+        """Spinning Up's ``\\underE{x \\sim P}{body}``: ``\\E_{x \\sim P}[body]`` in place."""
+        at = self.take()
+        first_close = self._group_end(self.i)
+        second_close = self._group_end(first_close + 1)
+        lower = self.tokens[self.i : first_close + 1]
+        body = self.tokens[first_close + 2 : second_close]
+        rewritten = [Token("cmd", "\\E", at.pos), Token("char", "_", at.pos), *lower]
+        rewritten += [Token("char", "[", self.tokens[first_close + 1].pos), *body]
+        rewritten.append(Token("char", "]", self.tokens[second_close].pos))
+        self.tokens[self.i : second_close + 1] = rewritten
 
     def underset(self) -> Node:
         """``\\underset{x \\sim p}{\\mathrm{E}}``: the operator with its subscript below it."""
@@ -1652,6 +1685,10 @@ class Parser:
                 raise ParseError("decorate a single symbol", column=inner.pos)
             self.expect("}")
             name = f"{base}{DECORATIONS[tok.text[1:]]}"
+        elif tok.kind == "cmd" and tok.text[1:] in TEXT and self._text_at(self.i - 1):
+            # \mathrm{Bern}(x | \mu): a function the page names with a word
+            name, length = self._text_at(self.i - 1)
+            self.i += length - 1
         elif tok.kind == "cmd" and tok.text[1:] in BOLD:
             self.expect("{")
             inner = self.tok
@@ -1676,6 +1713,10 @@ class Parser:
             composite = _composite(Sym(name, indices))
             if composite is not None and self._declared(composite):
                 name, indices = composite, ()
+        if self.at("^"):
+            superscript = self._superscript_name(name)
+            if superscript is not None:  # V^{\pi}, Q^{\pi}: a name the page declares
+                name = superscript
         stars = ("*", "\\ast", "\\star")
         if self.at("^") and (
             self.peek().text in stars or (self.peek().text == "{" and self.peek(2).text in stars)
@@ -1711,6 +1752,19 @@ class Parser:
         if allow_call and name == "B" and self.at("(") and not self._declared("B"):
             return self._beta()
         return Sym(name, indices, pos=tok.pos)
+
+    def _superscript_name(self, name: str) -> str | None:
+        """``Q^{\\pi}`` is the declared name ``Q^pi`` (consumed); None when it is a power."""
+        braced = self.peek().text == "{"
+        tok = self.peek(2 if braced else 1)
+        letter = _symbol_name(tok)
+        if letter is None:
+            return None
+        composite = f"{name}^{letter}"
+        if not self._declared(composite):
+            return None
+        self.i += 4 if braced else 2
+        return composite
 
     def _argument(self) -> Node:
         if self.at("\\cdot") and self.peek().text in (",", ";", ")", "\\mid", "|"):
@@ -1790,7 +1844,7 @@ class Parser:
 
 
 _FUNC = {"\\ln": "ln", "\\log": "ln", "\\exp": "exp"}
-MOMENTS = {"E": "E", "Var": "Var", "Cov": "Cov", "V": "Var"}
+MOMENTS = {"E": "E", "Var": "Var", "Cov": "Cov", "V": "Var", "var": "Var", "cov": "Cov"}
 
 
 def _symbol_name(tok: Token) -> str | None:

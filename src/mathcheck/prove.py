@@ -58,7 +58,14 @@ def evaluate(exprs: list[sympy.Expr], values: dict[sympy.Symbol, np.ndarray], ro
     fn = sympy.lambdify(symbols, exprs, modules=[_NUMPY_EXTRAS, "numpy"])
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        results = fn(*(values[s] for s in symbols))
+        try:
+            results = fn(*(values[s] for s in symbols))
+        except (NameError, TypeError, AttributeError):
+            # a function numpy lacks (a Bessel function from an exact series): row by row
+            # with mpmath, which has them all
+            results = [
+                [evaluate_precise(e, values, row, digits=20) for row in range(rows)] for e in exprs
+            ]
     return [np.broadcast_to(np.asarray(r, dtype=float), (rows,)) for r in results]
 
 

@@ -174,11 +174,18 @@ def read_definitions(formula: Formula, scope: Scope) -> list[Definition]:
             symbols=symbols | set(head.params) | set(head.indices),
         )
         sides = body_parser.equation()
-        if len(sides) != 1:  # the head's '=' was split off already
-            raise FormulaError(
-                "a definition has exactly one '='",
-                column=body_parser.side_starts[1] if len(body_parser.side_starts) > 1 else None,
-                hint="state further relations in a math-claim",
+        continued = None
+        if len(sides) > 1:  # I(p) = E[…] = 1/(p(1 − p)): the body, then checked relations
+            unchecked = set(body_parser.relations) - CHECKED
+            if unchecked:
+                raise FormulaError(
+                    f"the relation {sorted(unchecked)[0]} is not checked",
+                    hint=UNCHECKED_HINTS.get(sorted(unchecked)[0], "use '='"),
+                )
+            continued = (
+                tuple(sides),
+                tuple(body_parser.side_starts),
+                tuple(body_parser.relations),
             )
         body = ast.Func("exp", sides[0]) if head.log else sides[0]
         out.append(
@@ -193,6 +200,8 @@ def read_definitions(formula: Formula, scope: Scope) -> list[Definition]:
                 given=head.given,
                 bar=head.bar,
                 subs=head.subs,
+                powers=head.powers,
+                continued=continued,
             )
         )
     return out
@@ -206,6 +215,7 @@ class _Head:
     given: int | None
     bar: bool
     subs: int
+    powers: tuple[tuple[str, int], ...]
     log: bool
     body_text: str
     offset: int
@@ -221,15 +231,16 @@ def _head(statement: Statement, scope: Scope) -> _Head:
     name_node = parser.symbol_or_call(allow_call=False)
     indices = tuple(_index_name(i) for i in name_node.indices)
     params: tuple[str, ...] = ()
+    powers: list[tuple[str, int]] = []
     given, bar = None, False
     if parser.at("("):
         parser.take()
-        params = (_param_name(parser),)
+        params = (_param_name(parser, powers),)
         while parser.at(",") or parser.at(";") or parser.at("\\mid") or parser.at("|"):
             separator = parser.take().text
             if separator != "," and given is None:
                 given, bar = len(params), separator != ";"
-            params += (_param_name(parser),)
+            params += (_param_name(parser, powers),)
         parser.expect(")")
     subs = 0
     if params and indices:  # π_θ(a | s): the subscripts are parameters, after the arguments
@@ -245,7 +256,8 @@ def _head(statement: Statement, scope: Scope) -> _Head:
             "a definition through a logarithm defines a function",
             hint="write \\ln g(y; p) = ...",
         )
-    return _Head(name_node.name, params, indices, given, bar, subs, log, body_text, len(head) + 1)
+    found = (given, bar, subs, tuple(powers), log)
+    return _Head(name_node.name, params, indices, *found, body_text, len(head) + 1)
 
 
 def signature(definition: Definition) -> str:
@@ -263,8 +275,16 @@ def _index_name(node: ast.Node) -> str:
     raise FormulaError("a defined name's subscript must be index letters, as in \\pi_{k}")
 
 
-def _param_name(parser: ast.Parser) -> str:
+def _param_name(parser: ast.Parser, powers: list[tuple[str, int]]) -> str:
+    """An argument of a defined function: a symbol, or a power of one (σ² in 𝒩(x | μ, σ²),
+    recorded in ``powers``)."""
     node = parser.symbol_or_call(allow_call=False)
     if not isinstance(node, ast.Sym) or node.indices:
         raise parser.error("a definition's arguments are plain symbols, as in g(y; p)")
+    if parser.at("^"):
+        parser.take()
+        power = parser.script()
+        if not (isinstance(power, ast.Num) and power.value.isdigit() and int(power.value) > 1):
+            raise parser.error("an argument written as a power reads \\sigma^{2}")
+        powers.append((node.name, int(power.value)))
     return node.name

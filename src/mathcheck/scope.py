@@ -35,6 +35,19 @@ class Definition:
     given: int | None = None  # arguments before the first ';' or '\\mid' (None: no separator)
     bar: bool = False  # the separator was '\\mid' (a conditional density, π(a | s, θ))
     subs: int = 0  # the last ``subs`` parameters were written as subscripts (π_θ(a | s))
+    powers: tuple[tuple[str, int], ...] = ()  # parameters written as powers: 𝒩(x | μ, σ²)
+    # I(p) = E[…] = 1/(p(1 − p)): the relations that continue the body (sides, starts, relations)
+    continued: tuple[tuple[Node, ...], tuple[int, ...], tuple[str, ...]] | None = None
+
+    def receive(self, param: str, value):
+        """The value of ``param`` when the argument written for it is ``value``: the root of
+        it for a parameter written as a power (𝒩(x | μ, v) has σ = √v)."""
+        power = dict(self.powers).get(param)
+        if power is None:
+            return value
+        import sympy
+
+        return value ** sympy.Rational(1, power)
 
     @property
     def is_function(self) -> bool:

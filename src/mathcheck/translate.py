@@ -28,9 +28,14 @@ import sympy
 
 from . import latex as ast
 from . import special, values
-from .distributions import Distribution, bind_arguments, resolve
+from .distributions import (
+    Distribution,
+    bind_arguments,
+    gradient_variables,
+    index_declaration,
+    resolve,
+)
 from .domains import (
-    MAP_DEGREE,
     Counts,
     DiscreteVector,
     FiniteSet,
@@ -311,7 +316,10 @@ class Translator:
                 raise ScopeError(
                     f"{node.name}(\\cdot …) stands for a density only below an expectation"
                 )
-            bound[param] = self.expr(arg if arg is not None else ast.Sym(param), env)
+            if arg is None:
+                bound[param] = self.expr(ast.Sym(param), env)
+            else:
+                bound[param] = definition.receive(param, self.expr(arg, env))
         if not node.primes:
             return self.expr(definition.body, bound)
         return self._primed(node, definition, bound)
@@ -348,12 +356,14 @@ class Translator:
                 column=node.pos,
             )
         args = [self.scalar(a, env, f"an argument of {node.name}") for a in node.args]
-        if not dom.tabled:
-            coefficients = [
-                self.symbol(f"{node.name}_{k + 1}", None, (node.name, k))
-                for k in range(MAP_DEGREE + 1)
-            ]
-            return sympy.Add(*(c * args[0] ** k for k, c in enumerate(coefficients)))
+        if not dom.tabled:  # a polynomial in the arguments with free coefficients
+            terms = []
+            for k, exponents in enumerate(dom.monomials()):
+                coefficient = self.symbol(f"{node.name}_{k + 1}", None, (node.name, k))
+                terms.append(
+                    coefficient * sympy.Mul(*(a**e for a, e in zip(args, exponents, strict=True)))
+                )
+            return sympy.Add(*terms)
         flat = 0
         for part, arg in zip(dom.domain, args, strict=True):
             support = list(self._domain_values(part, env))
@@ -386,7 +396,7 @@ class Translator:
     def map_size(self, dom: Map) -> int:
         """How many sample columns a map has: its table's entries, or its coefficients."""
         if not dom.tabled:
-            return MAP_DEGREE + 1
+            return len(dom.monomials())
         entries = math.prod(len(list(self._domain_values(d, {}))) for d in dom.domain)
         codomain = dom.codomain
         if isinstance(codomain, Vector):
@@ -559,19 +569,7 @@ class Translator:
         return f
 
     def _gradient(self, node: ast.Gradient, env) -> Value:
-        if node.wrt is None:
-            density = self.scope.latest_density()
-            names = density.parameters(self.scope) if density is not None else ()
-            if not names:
-                raise ScopeError(
-                    "a bare ∇ differentiates by the parameters of the page's latest density; "
-                    "there are none",
-                    column=node.pos,
-                    hint="write \\nabla_{\\theta} with the parameter",
-                )
-            wrt = tuple(ast.Sym(n) for n in names)
-        else:
-            wrt = node.wrt
+        wrt = gradient_variables(node, self.scope)
         targets = [self.expr(v, env) for v in wrt]
         if len(targets) == 1:
             target = targets[0]
@@ -596,7 +594,8 @@ class Translator:
         for var, at in node.bindings:
             target = self.expr(var, env)
             point = self.expr(at, env)
-            if values.is_matrix(target) and values.is_matrix(point):
+            if values.is_matrix(target) and not values.is_scalar(point):
+                target, point = values.conform([target, point], [pretty(var.name), "its value"])
                 if target.shape != point.shape:
                     raise ShapeError(
                         f"cannot evaluate {pretty(var.name)}, {values.describe(target)}, at "
@@ -628,7 +627,7 @@ class Translator:
                 sympy.Integer(v)
                 for v in range(self.index(node.lo, env), self.index(node.hi, env) + 1)
             )
-        decl = self.scope.declarations.get(node.var)
+        decl = index_declaration(node.var, node.body, self.scope)
         if decl is None or not isinstance(
             decl.domain, FiniteSet | IntRange | DiscreteVector | Counts
         ):
@@ -636,7 +635,7 @@ class Translator:
                 f"\\{node.op}_{{{node.var}}} needs bounds",
                 hint=f"write \\{node.op}_{{{node.var}=1}}^{{K}} or declare {node.var} as a range",
             )
-        return self.support(node.var, env)
+        return self.support(decl.name, env)
 
     def _series(self, node: ast.BigOp, env) -> Value:
         """Σ_{y=a}^{∞}: the exact series (or its numeric sum), as an expectation over ℕ is."""
@@ -797,7 +796,9 @@ class Translator:
         names = names or (var,)
         params = definition.params
         fixed = {
-            p: self.expr(args[p] if p in args else ast.Sym(p), env)
+            p: definition.receive(p, self.expr(args[p], env))
+            if p in args
+            else self.expr(ast.Sym(p), env)
             for n, p in enumerate(params)
             if n != position
         }

@@ -8,8 +8,11 @@ package evidence of its last side. Each kind of evidence is decided in its own m
 
 from __future__ import annotations
 
+import dataclasses
+
 import sympy
 
+from . import latex as ast
 from .checks import (
     autograd,
     binding,
@@ -56,16 +59,15 @@ def definition(formula: Formula, read: Definition, scope: Scope, seed: int) -> l
     verdict = result(
         formula, evidence=[Evidence("parse", ok=True, detail="defines " + signature(read))]
     )
-    names = needed_names([read.body], scope)
     for param in (*read.params, *read.indices):
         if param not in scope.declarations:
             raise FormulaError(
                 f"the argument {pretty(param)} has no declared domain",
                 hint=f"add {param} \\in ... to :symbols:",
             )
-        if param not in names:
-            names.append(param)
-    subject = Subject(scope, [n for n in scope.declarations if n in set(names)], seed)
+    # in dependency order: a symbol re-declared later (s ∈ {1, …, S}) comes after what it uses
+    arguments = [ast.Sym(p) for p in (*read.params, *read.indices)]
+    subject = Subject(scope, needed_names([read.body, *arguments], scope), seed)
     body = read.body
     if read.is_function and formula.torch:
         verdict.evidence.append(
@@ -86,6 +88,13 @@ def definition(formula: Formula, read: Definition, scope: Scope, seed: int) -> l
     if read.is_function and _is_density(read, scope, bool(formula.torch)):
         verdict.evidence.append(normalisation.check(subject, read))
     verdict.problems = [e.detail for e in verdict.evidence if not e.ok]
+    if read.continued is not None:  # the relations after the body, checked as a claim's
+        sides, starts, relations = read.continued
+        chain = Chain(list(sides), list(starts), list(relations))
+        plain = dataclasses.replace(formula, torch="", package="")
+        for continued in _chain(plain, chain, scope, seed, 0, several=False):
+            verdict.evidence.extend(continued.evidence)
+            verdict.problems.extend(continued.problems)
     return [verdict]
 
 
@@ -185,6 +194,8 @@ def _failure(relation: str, step: int, long: bool) -> str:
         if long:
             return f"step {step}→{step + 1}: expression {step + 1} ≠ expression {step}"
         return "lhs − rhs ≠ 0"
+    colon = ":" if relation in ("∝", "≠") else ""  # their details are sentences
     if long:
-        return f"step {step}→{step + 1}: expression {step} {relation} expression {step + 1} fails"
-    return f"lhs {relation} rhs fails"
+        sides = f"expression {step} {relation} expression {step + 1}"
+        return f"step {step}→{step + 1}: {sides} fails{colon}"
+    return f"lhs {relation} rhs fails{colon}"

@@ -10,7 +10,8 @@ import numpy as np
 
 from .. import bindings
 from .. import latex as ast
-from ..distributions import bind_arguments
+from ..distributions import bind_arguments, gradient_variables
+from ..errors import ScopeError
 from ..evaluation import Evaluated, Subject, fmt
 from ..instances import size_names
 from ..records import Evidence
@@ -25,16 +26,13 @@ def target(lhs: ast.Node, scope: Scope) -> tuple[ast.Call, ast.Sym] | None:
     if isinstance(lhs, ast.Derivative) and len(lhs.wrt) == 1 and lhs.wrt[0][1] == 1:
         var = lhs.wrt[0][0]
     elif isinstance(lhs, ast.Gradient) and lhs.order == 1:
-        if lhs.wrt is None:
-            density = scope.latest_density()
-            names = density.parameters(scope) if density is not None else ()
-            if len(names) != 1:
-                return None
-            var = ast.Sym(names[0])
-        elif len(lhs.wrt) == 1:
-            var = lhs.wrt[0]
-        else:
+        try:
+            variables = gradient_variables(lhs, scope)
+        except ScopeError:
             return None
+        if len(variables) != 1:
+            return None
+        (var,) = variables
     else:
         return None
     inner = lhs.expr

@@ -78,6 +78,10 @@ def _called(node: ast.Expect, call: ast.Call, scope: Scope) -> Distribution:
     if definition is None or not definition.is_function:
         raise _missing(node, f"{call.name} is not a density defined on this page")
     params = definition.params
+    leading = len(params) - definition.subs
+    if node.var is not None and call.args and len(call.args) == leading - 1:
+        # x ~ 𝒩(μ, σ²): after '~' the arguments written are the parameters, not the variable
+        call = ast.Call(call.name, (ast.Blank(), *call.args), call.pos, call.subs)
     written = bind_arguments(call, definition)
     blanks = [p for p, a in written.items() if isinstance(a, ast.Blank)]
     position = params.index(blanks[0]) if blanks else 0

@@ -470,6 +470,7 @@ def tokenize(latex: str) -> list[Token]:
     """
     latex = _ENV.sub(_blank_environment, latex)
     latex = _DEF_EQUALS.sub(lambda m: " " * (len(m.group()) - 1) + "=", latex)
+    latex = _LABELS.sub(_blank_environment, latex)
     tokens: list[Token] = []
     nested = 0
     for match in _TOKEN.finditer(latex):
@@ -499,6 +500,8 @@ def tokenize(latex: str) -> list[Token]:
     return tokens
 
 
+# \label{…}, \tag{…}: copied with a formula from a paper's source, they say nothing about it
+_LABELS = re.compile(r"\\(?:label|tag\*?)\{[^{}]*\}")
 # \overset{\text{def}}{=}, \stackrel{\mathrm{def}}{=}: a defining '=' (read as '=')
 _DEF_EQUALS = re.compile(r"\\(?:overset|stackrel)\{(?:[^{}]|\{[^{}]*\})*\}\{=\}")
 _ENV = re.compile(
@@ -539,6 +542,7 @@ class Parser:
         self._took_rest = False
         self._args = 0  # inside a call's arguments, '|' separates them
         self._integrals = 0  # inside an integral, 'd x' ends its body
+        self._norms = 0  # inside \\| … \\|, the next \\| closes it
         self._gradients = 0  # inside the operand of ln or ∇, the next ∇ starts a new factor
         self._shape = False  # inside a declared shape m \\times n, \\times separates sizes
         self._conditions = 0  # inside a case's condition, \\text{and} ends a term
@@ -711,6 +715,8 @@ class Parser:
             return True
         if tok.text in {"+", "-", ")", "]", "}", ",", ";", "\\}", "&", "\\\\", "\\mid", "\\sim"}:
             return True
+        if tok.text in ("\\rangle", "\\rVert") or (self._norms and tok.text in ("\\|", "\\Vert")):
+            return True
         if tok.text.startswith("\\end{") or tok.text == "\\right.":
             return True
         if self._conditions and tok.text[1:] in TEXT:
@@ -814,7 +820,7 @@ class Parser:
         """Operators that apply to the rest of the product: \\ln p q, \\sum_i, d/dp, ∇, E."""
         tok = self.tok
         self._took_rest = True
-        if tok.text in ("\\ln", "\\log", "\\exp") and self.peek().text not in ("(", "^"):
+        if tok.text in _FUNC and self.peek().text not in ("(", "^"):
             self.take()
             if self.at("_"):
                 raise self.error("only the natural logarithm is read", hint="write \\ln or \\log")
@@ -845,8 +851,13 @@ class Parser:
         tok = self.tok
         if tok.text == "\\mathbb" and self.peek(2).text in ("E", "V") and self.peek(3).text == "}":
             return ("E" if self.peek(2).text == "E" else "Var"), 4
-        if tok.text == "\\E":  # Spinning Up's macro for \mathrm{E}
-            return "E", 1
+        if tok.text in ("\\E", "\\Var", "\\Cov", "\\Ex"):  # common macros (Spinning Up's \E)
+            return MOMENTS.get(tok.text[1:], "E"), 1
+        if tok.kind == "letter" and tok.text == "E" and not self._declared("E"):
+            # plain E[X], E_\theta(X), E X as statistics texts print them
+            after = self.peek().text
+            if after in ("[", "(", "_", "\\{") or self.peek().kind == "letter":
+                return "E", 1
         if tok.text[1:] in TEXT or tok.text == "\\operatorname*":
             name = self._text_at(self.i)
             if name is not None:
@@ -1000,6 +1011,8 @@ class Parser:
         tok = self.tok
         if tok.kind == "num":
             self.take()
+            if tok.text == "1" and self.at("_") and self._subscript_has_relation():
+                return self.indicator()  # 1_{\{y = k\}}
             return Num(tok.text)
         if tok.text in ("(", "[", "\\{"):
             return self.bracket()
@@ -1071,7 +1084,7 @@ class Parser:
             if self.at("["):
                 raise self.error("only square roots are read", hint="write x^{1/n}")
             return Func("sqrt", self.group())
-        if name in ("ln", "log", "exp"):
+        if tok.text in _FUNC:
             self.take()
             if self.at("^"):
                 raise self.error(f"\\{name}^... is ambiguous", hint=f"write (\\{name} x)^{{2}}")
@@ -1104,6 +1117,17 @@ class Parser:
         if name == "infty":
             self.take()
             return Infinity()
+        if name in ("max", "min"):
+            return self.extremum(name)
+        if name in ("|", "lVert", "Vert"):
+            return self.norm()
+        if name == "langle":
+            self.take()
+            left = self.expr()
+            self.expect(",", hint="an inner product reads \\langle a, b \\rangle")
+            right = self.expr()
+            self.expect("\\rangle")
+            return Dot((left, right))
         if name in ("begin{pmatrix}", "begin{bmatrix}", "begin{matrix}"):
             return self.matrix()
         if name in ("begin{cases}", "begin{dcases}"):
@@ -1142,6 +1166,35 @@ class Parser:
         if name in ("top", "intercal"):
             raise self.error(f"\\{name} is read as an exponent", hint="write v^{\\top}")
         raise self.error(f"unknown command \\{name}", hint=self._hint_for(tok))
+
+    def extremum(self, name: str) -> Node:
+        """``\\max(a, b)``, ``\\min\\{a, b\\}``: of the values listed (not over an index)."""
+        self.take()
+        if self.at("_"):
+            raise self.error(
+                f"\\{name} over an index is not read",
+                hint=f"write \\{name}(a, b) with the values listed",
+            )
+        if not (self.at("(") or self.at("\\{")):
+            raise self.error(f"\\{name} lists its values in parentheses: \\{name}(a, b)")
+        close = ")" if self.take().text == "(" else "\\}"
+        items = [self.expr()]
+        while self.at(","):
+            self.take()
+            items.append(self.expr())
+        self.expect(close)
+        return Special(name, tuple(items))
+
+    def norm(self) -> Node:
+        """``\\|x\\|`` or ``\\lVert x \\rVert``: the Euclidean norm of a vector."""
+        opening = self.take().text
+        self._norms += 1
+        try:
+            arg = self.expr()
+        finally:
+            self._norms -= 1
+        self.expect("\\rVert" if opening == "\\lVert" else opening)
+        return Func("norm", arg)
 
     def _declared(self, name: str) -> bool:
         return name in self.symbols or name in self.functions
@@ -1441,6 +1494,12 @@ class Parser:
             if op == "Cov":
                 self.expect(",", hint="a covariance reads \\operatorname{Cov}[a, b]")
                 second = self.expr()
+            if op == "E" and close == ")" and self.at(")") and self.peek().text == "^":
+                # E(X − μ)² is the second moment, as statistics texts print it
+                self.take()
+                self.take()
+                self._took_rest = False
+                return Expect(var, Pow(body, self.script()), pos=start, op=op, dist=dist)
             if self.at("\\mid") or self.at("|"):
                 raise self.error(
                     "conditional expectations are not read",
@@ -1843,7 +1902,19 @@ class Parser:
         return None
 
 
-_FUNC = {"\\ln": "ln", "\\log": "ln", "\\exp": "exp"}
+_FUNC = {
+    "\\ln": "ln",
+    "\\log": "ln",
+    "\\exp": "exp",
+    "\\tanh": "tanh",
+    "\\sinh": "sinh",
+    "\\cosh": "cosh",
+    "\\sin": "sin",
+    "\\cos": "cos",
+    "\\tan": "tan",
+    "\\arctan": "atan",
+    "\\det": "det",
+}
 MOMENTS = {"E": "E", "Var": "Var", "Cov": "Cov", "V": "Var", "var": "Var", "cov": "Cov"}
 
 

@@ -51,7 +51,8 @@ class Statement:
 def read_chains(formula: Formula, scope: Scope) -> list[Chain]:
     """Every statement of a claim or derivation, each a chain of at least two sides."""
     chains = []
-    for number, statement in enumerate(split_statements(formula.latex), start=1):
+    statements = [s for s in split_statements(formula.latex) if not _index_range(s.text, scope)]
+    for number, statement in enumerate(statements, start=1):
         parser = ast.Parser(statement.text, functions=scope.functions, symbols=scope.symbols)
         sides = parser.equation()
         if len(sides) < 2:
@@ -73,6 +74,25 @@ def read_chains(formula: Formula, scope: Scope) -> list[Chain]:
     if not chains:
         raise FormulaError("an empty formula", hint="write lhs = rhs")
     return chains
+
+
+_RANGE = re.compile(
+    r"^\s*(?:\\text\{\s*(?:for(?: all| each| every)?|where)\s*\}\s*)?"
+    r"(?:\\forall\s*)?(?P<names>[A-Za-z](?:\s*,\s*[A-Za-z])*)\s*"
+    r"(?:=\s*[^=<>]*\\[lc]?dots[^=<>]*|\\in\s*\\\{.*\\\})\s*$",
+    re.DOTALL,
+)
+
+
+def _index_range(text: str, scope: Scope) -> bool:
+    """A part such as ``k = 1, \\dots, K`` or ``\\text{for } j \\in \\{1, \\dots, K\\}`` after a
+    claim says which indices it is for: the declarations say that already, and checking every
+    declared value is at least as strict, so the part is skipped rather than read as a claim."""
+    found = _RANGE.match(text.replace("&", " "))
+    if found is None:
+        return False
+    names = [n.strip() for n in found.group("names").split(",")]
+    return all(n in scope.declarations for n in names)
 
 
 CHECKED = {"=", "≤", "≥", "<", ">", "≠", "∝"}  # the relations the checks decide

@@ -30,9 +30,11 @@ SYMPY = {
     "digamma": lambda x: sympy.polygamma(0, x),
     "trigamma": lambda x: sympy.polygamma(1, x),
     "beta": lambda a, b: sympy.gamma(a) * sympy.gamma(b) / sympy.gamma(a + b),
+    "max": sympy.Max,
+    "min": sympy.Min,
 }
-ARITY = {"gamma": 1, "digamma": 1, "trigamma": 1, "beta": 2}
-SHOWN = {"gamma": "Γ", "digamma": "ψ", "trigamma": "ψ′", "beta": "B"}
+ARITY = {"gamma": 1, "digamma": 1, "trigamma": 1, "beta": 2, "max": 0, "min": 0}  # 0: any
+SHOWN = {"gamma": "Γ", "digamma": "ψ", "trigamma": "ψ′", "beta": "B", "max": "max", "min": "min"}
 
 
 def multinomial(n: sympy.Expr, parts: list[sympy.Expr]) -> sympy.Expr:

@@ -413,6 +413,11 @@ class Translator:
             return values.diag(arg)
         if node.name == "tr":
             return values.trace(arg)
+        if node.name == "det":
+            return values.determinant(arg)
+        if node.name == "norm":
+            v = values.column(arg, "a norm")
+            return sympy.sqrt(sympy.Add(*(c**2 for c in v)))
         return values.apply(_SCALAR_FUNCTIONS[node.name], arg)
 
     def _special(self, node: ast.Special, env) -> Value:
@@ -854,6 +859,13 @@ _SCALAR_FUNCTIONS: dict[str, Callable[[sympy.Expr], sympy.Expr]] = {
     "ln": sympy.log,
     "exp": sympy.exp,
     "sqrt": sympy.sqrt,
+    "tanh": sympy.tanh,
+    "sinh": sympy.sinh,
+    "cosh": sympy.cosh,
+    "sin": sympy.sin,
+    "cos": sympy.cos,
+    "tan": sympy.tan,
+    "atan": sympy.atan,
     "sigma": lambda x: 1 / (1 + sympy.exp(-x)),
     "logit": lambda x: sympy.log(x / (1 - x)),
 }

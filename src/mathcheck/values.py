@@ -333,6 +333,12 @@ def trace(value: Value) -> sympy.Expr:
     return value.trace()
 
 
+def determinant(value: Value) -> sympy.Expr:
+    if not (is_matrix(value) and value.shape[0] == value.shape[1]):
+        raise ShapeError(f"a determinant takes a square matrix; got {describe(value)}")
+    return value.det()
+
+
 def component(value: Value, indices: list[int], what: str) -> sympy.Expr:
     """Component ``indices`` (1-based) of a vector (one index) or a matrix (two)."""
     if isinstance(value, Sized):

@@ -2009,34 +2009,31 @@ def _sequence_differences(x: tuple, y: tuple) -> list[tuple[Node, Node]] | None:
 def _substitute(node: Node, pairs: list[tuple[Node, Node]], by: Node) -> Node:
     """``node`` with each first member of ``pairs`` (found at its place) replaced by ``by``."""
     targets = {id(a) for a, _ in pairs}
-
-    def rebuild(n):
-        if isinstance(n, Node) and id(n) in targets:
-            return by
-        if isinstance(n, tuple):
-            return tuple(rebuild(m) for m in n)
-        if isinstance(n, Node) and dataclasses.is_dataclass(n):
-            changes = {f.name: rebuild(getattr(n, f.name)) for f in dataclasses.fields(n)}
-            return dataclasses.replace(n, **changes)
-        return n
-
-    return rebuild(node)
+    return _rebuild(node, lambda n: by if id(n) in targets else None)
 
 
 def _substitute_index(node: Node, var: str, value: int) -> Node:
     """``node`` with the index variable ``var`` replaced by the number ``value``."""
+    number = Num(str(value)) if value >= 0 else Neg(Num(str(-value)))
+    return _rebuild(
+        node, lambda n: number if isinstance(n, Sym) and n.name == var and not n.indices else None
+    )
 
-    def rebuild(n):
-        if isinstance(n, Sym) and n.name == var and not n.indices:
-            return Num(str(value)) if value >= 0 else Neg(Num(str(-value)))
-        if isinstance(n, tuple):
-            return tuple(rebuild(m) for m in n)
-        if isinstance(n, Node) and dataclasses.is_dataclass(n):
-            changes = {f.name: rebuild(getattr(n, f.name)) for f in dataclasses.fields(n)}
-            return dataclasses.replace(n, **changes)
-        return n
 
-    return rebuild(node)
+def _rebuild(node, replacement):
+    """A copy of ``node`` in which every subtree that ``replacement`` maps to a node is replaced."""
+    if isinstance(node, Node):
+        found = replacement(node)
+        if found is not None:
+            return found
+    if isinstance(node, tuple):
+        return tuple(_rebuild(m, replacement) for m in node)
+    if isinstance(node, Node) and dataclasses.is_dataclass(node):
+        changes = {
+            f.name: _rebuild(getattr(node, f.name), replacement) for f in dataclasses.fields(node)
+        }
+        return dataclasses.replace(node, **changes)
+    return node
 
 
 def parse_equation(

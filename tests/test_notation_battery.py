@@ -243,6 +243,30 @@ TRUE = [
         r"f(x; p) = \binom{n}{x_1, \dots, x_K} \prod_{i=1}^{K} p_i^{x_i}",
     ),
     ("special functions", "multinomial", r"\mathbb{E}[x] = n p"),
+    # statistics texts' and the ML literature's other forms
+    ("expectations", "poisson", r"E X = \lambda"),
+    ("expectations", "poisson", r"E_{\lambda}(X - \lambda)^{2} = \lambda"),
+    ("expectations", "gaussian", r"\mathbb{E}_{x \sim p(\mu, \sigma)}[x] = \mu"),
+    (
+        "vectors",
+        "softmax",
+        r"\lVert \boldsymbol{\theta} \rVert^{2} = \boldsymbol{\theta}^{\top} \boldsymbol{\theta}",
+    ),
+    (
+        "vectors",
+        "softmax",
+        r"\langle \boldsymbol{\theta}, \mathbf{1} \rangle = \sum_{i=1}^{K} \theta_i",
+    ),
+    (
+        "shorthand",
+        "softmax",
+        r"\frac{\partial \ln g(k; \boldsymbol{\theta})}{\partial \theta_j} = \delta_{jk} - \operatorname{softmax}(\boldsymbol{\theta})_j, \quad j = 1, \dots, K",
+    ),
+    (
+        "gradients",
+        "gaussian",
+        r"\frac{\partial}{\partial \sigma^{2}} \ln p(x; \mu, \sigma) = -\frac{1}{2 \sigma^{2}} + \frac{(x - \mu)^{2}}{2 \sigma^{4}}",
+    ),
 ]
 
 # (item, slip, context, formula)
@@ -492,6 +516,38 @@ WRONG = [
         "missing coefficient",
         "multinomial",
         r"f(x; p) = \prod_{i=1}^{K} p_i^{x_i}",
+    ),
+    ("expectations", "wrong mean", "poisson", r"E X = 2 \lambda"),
+    ("expectations", "wrong variance", "poisson", r"E_{\lambda}(X - \lambda)^{2} = \lambda^{2}"),
+    (
+        "expectations",
+        "wrong parameter",
+        "gaussian",
+        r"\mathbb{E}_{x \sim p(\mu, \sigma)}[x] = \sigma",
+    ),
+    (
+        "vectors",
+        "sum for norm",
+        "softmax",
+        r"\lVert \boldsymbol{\theta} \rVert^{2} = \mathbf{1}^{\top} \boldsymbol{\theta}",
+    ),
+    (
+        "vectors",
+        "one component",
+        "softmax",
+        r"\langle \boldsymbol{\theta}, \mathbf{1} \rangle = \theta_1",
+    ),
+    (
+        "shorthand",
+        "flipped sign with its range",
+        "softmax",
+        r"\frac{\partial \ln g(k; \boldsymbol{\theta})}{\partial \theta_j} = \operatorname{softmax}(\boldsymbol{\theta})_j - \delta_{jk}, \quad j = 1, \dots, K",
+    ),
+    (
+        "gradients",
+        "by σ for by σ²",
+        "gaussian",
+        r"\frac{\partial}{\partial \sigma^{2}} \ln p(x; \mu, \sigma) = -\frac{1}{\sigma} + \frac{(x - \mu)^{2}}{\sigma^{3}}",
     ),
 ]
 

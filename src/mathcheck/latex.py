@@ -1651,7 +1651,7 @@ class Parser:
         operand = None if self.at("}") else self.expr()
         self.expect("}")
         self.expect("{", hint="the denominator reads {\\partial x}")
-        wrt: list[tuple[Sym, int]] = []
+        wrt: list[tuple[Sym, int, int]] = []  # (variable, order, by its power: ∂σ² is 2)
         while not self.at("}"):
             if partial:
                 self.expect("\\partial", hint="each variable in the denominator needs \\partial")
@@ -1659,14 +1659,24 @@ class Parser:
                 self._take_d()
             else:
                 raise self.error("each variable in the denominator needs d", hint="\\frac{d f}{dx}")
-            var = self._differentiation_variable()
+            by = 1
+            if self.at("("):  # ∂(σ²)²: twice by the variance
+                self.take()
+                var = self._differentiation_variable()
+                self.expect("^", hint="write \\partial (\\sigma^{2})^{2}")
+                by = _integer(self.script(), self)
+                self.expect(")")
+            else:
+                var = self._differentiation_variable()
             power = 1
             if self.at("^"):
                 self.take()
                 power = _integer(self.script(), self)
-            wrt.append((var, power))
+            wrt.append((var, power, by))
         self.take()
-        if sum(p for _, p in wrt) != order:
+        if order == 1 and len(wrt) == 1 and wrt[0][1] > 1 and wrt[0][2] == 1:
+            wrt = [(wrt[0][0], 1, wrt[0][1])]  # ∂f/∂σ²: by the variance σ², as statistics writes
+        if sum(p for _, p, _ in wrt) != order:
             raise self.error(
                 f"derivative order {order} does not match the denominator",
                 hint="\\frac{\\partial^{2} f}{\\partial x \\partial y} or {\\partial x^{2}}",
@@ -1674,7 +1684,15 @@ class Parser:
         self._took_rest = operand is None
         if operand is None:
             operand = self.term()
-        return Derivative(operand, tuple(wrt))
+        node = operand
+        plain = [(v, p) for v, p, b in wrt if b == 1]
+        if plain:
+            node = Derivative(node, tuple(plain))
+        for var, times, by in (w for w in wrt if w[2] > 1):
+            for _ in range(times):  # d/d(x^n) = (1 / (n x^{n-1})) d/dx, for x > 0
+                slope = Mul((Num(str(by)), Pow(var, Num(str(by - 1)))))
+                node = Div(Derivative(node, ((var, 1),)), slope)
+        return node
 
     def _differentiation_variable(self) -> Sym:
         if self.at("{"):

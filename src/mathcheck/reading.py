@@ -258,8 +258,10 @@ def _head(statement: Statement, scope: Scope) -> _Head:
         params = (_param_name(parser, powers),)
         while parser.at(",") or parser.at(";") or parser.at("\\mid") or parser.at("|"):
             separator = parser.take().text
-            if separator != "," and given is None:
-                given, bar = len(params), separator != ";"
+            if separator == ";":  # π(a | s; θ): the parameters are after the ';'
+                given, bar = len(params), False
+            elif separator != "," and given is None:
+                given, bar = len(params), True
             params += (_param_name(parser, powers),)
         parser.expect(")")
     subs = 0

@@ -17,6 +17,8 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
+import sympy
+
 from .domains import Declaration, Interval, Map, Matrix, Simplex, Vector
 from .latex import Node
 
@@ -45,8 +47,6 @@ class Definition:
         power = dict(self.powers).get(param)
         if power is None:
             return value
-        import sympy
-
         return value ** sympy.Rational(1, power)
 
     @property

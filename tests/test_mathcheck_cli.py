@@ -80,7 +80,7 @@ def test_cache_rechecks_only_what_changed(tmp_path):
         (r"\frac{\partial \ln g(y; p)}{\partial p} = \frac{y - p}{p (1 - p}", "expected ')'"),
         (r"\frac{\partial \ln g(y; p)}{\partial p} \approx 0", "the relation ≈ is not checked"),
         (r"\frac{\partial \ln g(y; p)}{\partial y} = 0", "cannot differentiate by y"),
-        (r"\frac{\partial \ln g}{\partial p} = 0", "function g needs its arguments"),
+        (r"\frac{\partial \ln g(y; p, p)}{\partial p} = 0", "g takes 2 argument(s); got 3"),
         (r"\frac{y - p}{p (1 - p)}", "nothing to check"),
     ],
 )

@@ -1,8 +1,9 @@
 """Evaluate a formula's bound Python expression (``:torch:``, ``:package:``) at sample points.
 
 The expression sees the page's symbols by their names (``p``, ``pi``, ``theta``, ``k``):
-continuous scalars as float64 tensors of shape (rows,), vectors as (rows, K), indices as 0-dim
-int64 tensors, other discrete values as 0-dim float64 tensors, sizes (``K``, ``n``) as ints.
+continuous scalars as float64 tensors of shape (rows,), vectors as (rows, K), matrices as
+(rows, m, n), indices as 0-dim int64 tensors, other discrete values as 0-dim float64 tensors
+(a discrete vector as one (m,) tensor), sizes (``K``, ``n``) as ints.
 A name that is a Python keyword gets a trailing underscore (``lambda_``).
 ``torch`` and ``math`` are there; any other module it names by a dotted path
 (``eligibility.bernoulli.eligibility(y, probs=p)``) is imported as written, so the verifier never
@@ -19,9 +20,10 @@ import re
 
 import numpy as np
 
-from .domains import FiniteSet, IntRange
+from .domains import DiscreteVector, FiniteSet, IntRange, Matrix
 from .errors import FormulaError
 from .scope import Scope
+from .translate import Translator
 
 
 def python_name(name: str) -> str:
@@ -45,9 +47,19 @@ def namespace(scope: Scope, assignment: dict, columns: dict[str, np.ndarray], si
             ns[name] = torch.tensor(int(value))
         elif isinstance(dom, FiniteSet):
             ns[name] = torch.tensor(float(value), dtype=torch.float64)
+        elif isinstance(dom, DiscreteVector):  # y ∈ {0, 1}^m: one (m,) tensor for every point
+            ns[name] = torch.tensor([float(v) for v in value], dtype=torch.float64)
     for name, column in columns.items():
-        ns[name] = torch.from_numpy(np.ascontiguousarray(column, dtype=np.float64))
+        tensor = torch.from_numpy(np.ascontiguousarray(column, dtype=np.float64))
+        dom = scope.declarations[name].domain
+        if isinstance(dom, Matrix):  # sampled flat, row-major: (rows, m, n) as torch writes it
+            tensor = tensor.reshape(len(tensor), -1, _columns(dom, assignment, scope))
+        ns[name] = tensor
     return {python_name(name): value for name, value in ns.items()}
+
+
+def _columns(dom: Matrix, assignment: dict, scope: Scope) -> int:
+    return Translator(scope, assignment).size(dom.cols)
 
 
 def evaluate(expression: str, ns: dict, rows: int, *, what: str, grad_of: str | None = None):

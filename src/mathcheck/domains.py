@@ -3,12 +3,19 @@ r"""Symbol declarations: what each symbol ranges over, and how the verifier visi
 An author declares symbols in a directive's ``:symbols:`` option, entries separated by ``;``::
 
     y \in \{0, 1\}; p \in (0, 1); K \in \{2, 3, 4\}; j, k \in \{1, \dots, K\};
-    \pi \in (0, \infty)^{K}; \theta \in \mathbb{R}^{K}; q \in \Delta^{K-1};
-    x \in \{x \in \mathbb{N}^{K} : \sum_{i=1}^{K} x_i = n\}
+    \pi \in (0, \infty)^{K}; \boldsymbol{\theta} \in \mathbb{R}^{K}; q \in \Delta^{K-1};
+    \mathbf{W} \in \mathbb{R}^{m \times n}; y \in \{0, 1\}^{m}; G_t \in \mathbb{R};
+    x \in \{x \in \mathbb{N}^{K} : \sum_{i=1}^{K} x_i = n\};
+    f \colon \{0, 1\} \to \mathbb{R};
+    x \colon \{1, \dots, S\} \times \{1, \dots, K\} \to \mathbb{R}^{d}
 
-Discrete scalars (finite sets, integer ranges) are enumerated exhaustively; continuous ones stay
-symbolic for the proof and are sampled for the numeric check; count vectors stay symbolic (with
-their sum constraint) for the proof and are sampled as integers for the numeric check.
+Discrete scalars (finite sets, integer ranges) and vectors of them are enumerated exhaustively;
+continuous ones stay symbolic for the proof and are sampled for the numeric check; count vectors
+stay symbolic (with their sum constraint) for the proof and are sampled as integers for the
+numeric check. A bold name is the plain one; a subscripted name (``G_t``, ``\theta_{\mu}``) is a
+symbol of its own. A map from finite sets is a table of values, one symbol per argument (each
+table the sampler draws is checked); a map from an interval is a polynomial of degree
+``MAP_DEGREE`` with free coefficients.
 
 >>> decls = parse_declarations(r"y \in \{0, 1\}; p \in (0, 1)")
 >>> [(d.name, type(d.domain).__name__) for d in decls]
@@ -17,11 +24,12 @@ their sum constraint) for the proof and are sampled as integers for the numeric 
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 
 from .errors import ParseError
-from .latex import Node, Num, Parser, Sym, _symbol_name
+from .latex import Node, Num, Parser, Sym, _composite, _symbol_name
 
 
 @dataclass(frozen=True)
@@ -61,6 +69,51 @@ class Vector:
 
 
 @dataclass(frozen=True)
+class Matrix:
+    """``rows`` × ``cols`` components, each in ``element`` (``\\mathbb{R}^{m \\times n}``)."""
+
+    element: Interval
+    rows: Node
+    cols: Node
+
+
+@dataclass(frozen=True)
+class DiscreteVector:
+    """``size`` components, each in a finite set or an integer range (``\\{0, 1\\}^{m}``)."""
+
+    values: FiniteSet | IntRange
+    size: Node
+
+
+@dataclass(frozen=True)
+class Map:
+    """A function declared by its domain and codomain: ``f \\colon \\{0, 1\\} \\to \\mathbb{R}``.
+
+    ``domain`` holds one set per argument; finite sets make a table of values, intervals (or
+    ℕ) a polynomial of total degree ``MAP_DEGREE`` in the arguments, with free coefficients.
+    """
+
+    domain: tuple[Domain, ...]
+    codomain: Interval | Vector | Matrix
+
+    @property
+    def tabled(self) -> bool:
+        return all(isinstance(d, FiniteSet | IntRange) for d in self.domain)
+
+    def monomials(self) -> list[tuple[int, ...]]:
+        """The exponents of the polynomial a map from intervals stands for, in a fixed order.
+
+        >>> Map((Interval(0, 1), Interval(0, 1)), Interval(0, 1)).monomials()[:4]
+        [(0, 0), (0, 1), (0, 2), (0, 3)]
+        """
+        every = itertools.product(range(MAP_DEGREE + 1), repeat=len(self.domain))
+        return [e for e in every if sum(e) <= MAP_DEGREE]
+
+
+MAP_DEGREE = 4
+
+
+@dataclass(frozen=True)
 class Simplex:
     """Probability vectors of ``size`` positive components summing to one."""
 
@@ -75,8 +128,9 @@ class Counts:
     total: Node
 
 
-Domain = Interval | FiniteSet | IntRange | Vector | Simplex | Counts
+Domain = Interval | FiniteSet | IntRange | Vector | Matrix | Simplex | Counts | DiscreteVector | Map
 DISCRETE = (FiniteSet, IntRange)
+ENUMERATED = (FiniteSet, IntRange, DiscreteVector)  # every value is visited
 VECTORS = (Vector, Simplex, Counts)
 
 
@@ -139,17 +193,83 @@ class _DomainParser(Parser):
         while self.at(","):
             self.take()
             names.append(self.name())
-        self.expect("\\in", hint="declare a symbol as name \\in domain")
-        domain = self.domain()
+        if self.at("\\colon") or self.at(":"):
+            self.take()
+            domain = self.map()
+        else:
+            self.expect(
+                "\\in", hint="declare a symbol as name \\in domain, a map as f \\colon A \\to B"
+            )
+            domain = self.domain()
         if self.tok.kind != "end":
             raise self.error(f"unexpected '{self.tok.text}' after the domain")
         return names, domain
 
     def name(self) -> str:
+        if self.peek().text == "^" and _symbol_name(self.tok) is not None:
+            superscript = self._declared_superscript()
+            if superscript is not None:
+                return superscript
         node = self.symbol_or_call(allow_call=False)
-        if not isinstance(node, Sym) or node.indices:
-            raise self.error("declare the symbol without an index (\\pi, not \\pi_k)")
+        if not isinstance(node, Sym):
+            raise self.error("declare a symbol by its name")
+        if node.indices:
+            composite = _composite(node)
+            if composite is None:
+                raise self.error(
+                    "declare the symbol without an index (\\pi, not \\pi_k)",
+                    hint="a subscripted name of its own reads G_t or \\theta_{\\mu}",
+                )
+            return composite
         return node.name
+
+    def _declared_superscript(self) -> str | None:
+        """``Q^{\\pi}`` declares the name ``Q^pi`` (a star, ``b^{*}``, stays a decoration)."""
+        start = self.i
+        base = _symbol_name(self.take())
+        self.take()  # ^
+        braced = self.at("{")
+        if braced:
+            self.take()
+        letter = _symbol_name(self.tok)
+        if letter is None or (braced and self.peek().text != "}"):
+            self.i = start
+            return None
+        self.take()
+        if braced:
+            self.take()
+        return f"{base}^{letter}"
+
+    def map(self) -> Map:
+        """``A \\to B`` or ``A \\times B \\to C``: finite sets (a table) or an interval."""
+        parts = [self.domain()]
+        while self.at("\\times"):
+            self.take()
+            parts.append(self.domain())
+        self.expect("\\to", hint="a map reads f \\colon \\{0, 1\\} \\to \\mathbb{R}")
+        codomain = self.domain()
+        if not isinstance(codomain, Interval | Vector | Matrix) or (
+            isinstance(codomain, Interval) and codomain.integer
+        ):
+            raise self.error(
+                "a map's values are real: \\mathbb{R}, an interval, or \\mathbb{R}^{d}"
+            )
+        for part in parts:
+            if not isinstance(part, FiniteSet | IntRange | Interval):
+                raise self.error(
+                    "a map's arguments range over finite sets (a table) or an interval",
+                    hint="f \\colon \\{1, \\dots, K\\} \\to \\mathbb{R}",
+                )
+        finite = [isinstance(p, FiniteSet | IntRange) for p in parts]
+        if any(finite) and not all(finite):
+            raise self.error(
+                "a map's arguments are all finite sets (a table) or all intervals (a polynomial)"
+            )
+        if not all(isinstance(p, FiniteSet | IntRange) for p in parts) and not isinstance(
+            codomain, Interval
+        ):
+            raise self.error("a map from an interval is read with real values only")
+        return Map(tuple(parts), codomain)
 
     def domain(self) -> Domain:
         tok = self.tok
@@ -170,7 +290,11 @@ class _DomainParser(Parser):
         if tok.text in ("(", "["):
             return self.power(self.interval())
         if tok.text == "\\{":
-            return self.braced_set()
+            found = self.braced_set()
+            if self.at("^") and isinstance(found, FiniteSet | IntRange):
+                self.take()
+                return DiscreteVector(found, self.script())
+            return found
         if tok.text == "\\Delta":
             self.take()
             self.expect("^", hint="the simplex of K components is \\Delta^{K-1}")
@@ -183,10 +307,24 @@ class _DomainParser(Parser):
         )
 
     def power(self, element: Interval) -> Domain:
-        if self.at("^"):
-            self.take()
+        """``^{K}`` (a vector), ``^{m \\times n}`` (a matrix), or nothing (a scalar)."""
+        if not self.at("^"):
+            return element
+        self.take()
+        if not self.at("{"):
             return Vector(element, self.script())
-        return element
+        self.take()
+        self._shape = True
+        size = self.expr()
+        if self.at("\\times"):
+            self.take()
+            cols = self.expr()
+            self.expect("}")
+            self._shape = False
+            return Matrix(element, size, cols)
+        self._shape = False
+        self.expect("}")
+        return Vector(element, size)
 
     def interval(self) -> Interval:
         lo_closed = self.take().text == "["

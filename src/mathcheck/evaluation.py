@@ -4,7 +4,8 @@ A check never walks the syntax tree itself. It asks a :class:`Subject` (the form
 symbols in the page's scope) to *evaluate* some expressions built from the tree; the answer is
 one :class:`Evaluated` per instance (``K = 3, j = 2``): the exact sympy expressions, float64
 values at seeded sample points of the continuous symbols, and how any infinite expectation in
-them was decided.
+them was decided. Expressions that are vectors or matrices (of one shape) give one
+:class:`Evaluated` per component, so every check reads them component by component.
 
 >>> from mathcheck.domains import parse_declarations
 >>> from mathcheck.latex import parse_equation
@@ -25,7 +26,8 @@ from dataclasses import dataclass
 import numpy as np
 import sympy
 
-from . import prove
+from . import prove, values
+from .errors import FormulaError
 from .instances import Sampler, instances, symbol_values
 from .scope import Scope
 from .translate import Translator, pretty
@@ -45,6 +47,8 @@ class Evaluated:
     rows: int
     symbol_values: dict
     notes: list[tuple[str, str]]  # (method, how) for each infinite expectation
+    component: tuple[int, int] | None = None  # 0-based (row, column) of a vector or matrix
+    shape: tuple[int, int] | None = None
 
     def precise(self, which: int, rows: np.ndarray) -> np.ndarray:
         """Expression ``which`` at ``rows``, re-evaluated with 50 significant digits."""
@@ -62,7 +66,32 @@ class Evaluated:
                 parts.append(f"{pretty(name)}=({', '.join(fmt(v) for v in value)})")
             else:
                 parts.append(f"{pretty(name)}={fmt(value)}")
+        if self.component is not None:
+            row, col = self.component
+            parts.append(
+                f"component {row + 1}"
+                if self.shape[1] == 1
+                else f"component ({row + 1}, {col + 1})"
+            )
         return ", ".join(parts)
+
+    def select(self, reference: np.ndarray) -> np.ndarray:
+        """This component of a reference computed for the whole vector or matrix (torch gives
+        one of shape (rows, K) for a vector formula); a scalar reference as it is."""
+        if self.component is None or reference.ndim == 1:
+            return reference
+        row, col = self.component
+        rows, cols = self.shape
+        if reference.shape[1:] == (rows, cols):
+            return reference[:, row, col]
+        if cols == 1 and reference.shape[1:] == (rows,):
+            return reference[:, row]
+        if rows == 1 and reference.shape[1:] == (cols,):
+            return reference[:, col]
+        raise FormulaError(
+            f"the bound code gave values of shape {reference.shape[1:]} per point; the "
+            f"formula is {rows}×{cols}"
+        )
 
 
 @dataclass
@@ -78,23 +107,30 @@ class Subject:
         out = []
         for n, assignment in enumerate(instances(self.scope, self.names, self.seed)):
             translator = Translator(self.scope, assignment)
-            exprs = build(translator)
+            parts = values.components(build(translator))
             sampler = Sampler(self.scope, translator, N_RANDOM, self.seed + n)
             columns = sampler.columns([m for m in self.names if m not in assignment])
-            values = symbol_values(translator, columns)
+            points = symbol_values(translator, columns)
             rows = max((len(c) for c in columns.values()), default=1)
-            out.append(
-                Evaluated(
-                    assignment,
-                    columns,
-                    prove.evaluate(exprs, values, rows),
-                    exprs,
-                    translator.constraints,
-                    rows,
-                    values,
-                    translator.notes,
+            flat = [e for _, exprs in parts for e in exprs]
+            numbers = prove.evaluate(flat, points, rows)  # one lambdify for every component
+            width = len(parts[0][1])
+            shape = None if parts[0][0] is None else (parts[-1][0][0] + 1, parts[-1][0][1] + 1)
+            for k, (component, exprs) in enumerate(parts):
+                out.append(
+                    Evaluated(
+                        assignment,
+                        columns,
+                        numbers[k * width : (k + 1) * width],
+                        exprs,
+                        translator.constraints,
+                        rows,
+                        points,
+                        translator.notes,
+                        component,
+                        shape,
+                    )
                 )
-            )
         return out
 
 

@@ -46,6 +46,9 @@ import numpy as np
 import sympy
 from sympy.utilities.lambdify import implemented_function
 
+from . import euler
+
+EXACT = ("Gaussian moments", "Euler integral", "sympy.integrate", "sympy.summation")
 SYMBOLIC_SECONDS = 10.0  # sympy's budget per expectation; 0 skips straight to the numeric method
 TOLERANCE = 1e-10  # relative tolerance of the numeric fallback
 DIGITS = 20  # working precision of the numeric fallback
@@ -79,7 +82,7 @@ class Outcome:
 
     @property
     def exact(self) -> bool:
-        return self.method in ("Gaussian moments", "sympy.integrate", "sympy.summation")
+        return self.method in EXACT
 
     def kind(self, support: Support) -> str:
         """The evidence method the ledger shows: integral | series | quadrature | truncated sum."""
@@ -146,6 +149,8 @@ def _symbolic(integrand: sympy.Expr, var: sympy.Symbol, support: Support) -> Out
             else:
                 value = _gaussian(integrand, var) if (lo, hi) == (-sympy.oo, sympy.oo) else None
                 method = "Gaussian moments"
+                if value is None:  # Beta and Gamma kernels over (0, 1) and (0, ∞)
+                    value, method = euler.integrate(integrand, var, lo, hi), "Euler integral"
                 if value is None:
                     value, method = sympy.integrate(integrand, (var, lo, hi)), "sympy.integrate"
             if sympy.count_ops(value) <= 100 or value.has(sympy.erf, sympy.erfc):

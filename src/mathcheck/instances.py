@@ -21,7 +21,20 @@ import numpy as np
 import sympy
 
 from . import latex as ast
-from .domains import Counts, Declaration, FiniteSet, Interval, IntRange, Simplex, Vector
+from .distributions import gradient_variables, index_declaration, resolve
+from .domains import (
+    ENUMERATED,
+    Counts,
+    Declaration,
+    DiscreteVector,
+    FiniteSet,
+    Interval,
+    IntRange,
+    Map,
+    Matrix,
+    Simplex,
+    Vector,
+)
 from .errors import ScopeError
 from .scope import Scope
 from .translate import Translator, compositions, pretty
@@ -39,22 +52,24 @@ def _names(node: ast.Node, scope: Scope, bound: frozenset[str], seen: set[str]) 
             if definition is not None and node.name not in seen:
                 seen.add(node.name)
                 out |= _names(definition.body, scope, frozenset(definition.indices), seen)
+            if definition is not None and definition.indices and not node.indices:
+                for index in definition.indices:  # used whole: its components' ranges
+                    if index in scope.declarations:
+                        out |= _domain_names(scope.declarations[index], scope)
         for index in node.indices:
             out |= _names(index, scope, bound, seen)
         return out
-    if isinstance(node, ast.Softmax):
-        out.add(node.vector)
-        return out | _names(node.index, scope, bound, seen)
     if isinstance(node, ast.Call):
-        definition = scope.definitions[node.name]
-        key = f"call:{node.name}"
-        if key not in seen:
-            seen.add(key)
-            out |= _names(definition.body, scope, frozenset(definition.params), seen)
-        for arg in node.args:
-            out |= _names(arg, scope, bound, seen)
-        return out
+        return out | _call_names(node, scope, bound, seen)
     if isinstance(node, ast.BigOp):
+        for bound_node in (node.lo, node.hi):
+            if bound_node is not None:
+                out |= _names(bound_node, scope, bound, seen)
+        decl = index_declaration(node.var, node.body, scope) if node.lo is None else None
+        if decl is not None:
+            out |= _domain_names(decl, scope)
+        return out | _names(node.body, scope, bound | {node.var}, seen)
+    if isinstance(node, ast.Integral | ast.Stack):
         for bound_node in (node.lo, node.hi):
             if bound_node is not None:
                 out |= _names(bound_node, scope, bound, seen)
@@ -62,21 +77,86 @@ def _names(node: ast.Node, scope: Scope, bound: frozenset[str], seen: set[str]) 
             out |= _domain_names(scope.declarations[node.var], scope)
         return out | _names(node.body, scope, bound | {node.var}, seen)
     if isinstance(node, ast.Expect):
-        definition = scope.distribution_of(node.var)
-        if definition is not None:
-            out |= {p for p in definition.params if p != node.var}
-            out |= _names(definition.body, scope, frozenset(definition.params), seen)
-        if node.var in scope.declarations:
-            out |= _domain_names(scope.declarations[node.var], scope)
-        return out | _names(node.body, scope, bound | {node.var}, seen)
+        return out | _expect_names(node, scope, bound, seen)
     if isinstance(node, ast.Derivative):
         for var, _ in node.wrt:
             out |= _names(var, scope, bound, seen)
         return out | _names(node.expr, scope, bound, seen)
+    if isinstance(node, ast.Gradient):
+        try:
+            variables = gradient_variables(node, scope)
+        except ScopeError:
+            variables = ()  # the translator reports it, with the formula's column
+        for var in variables:
+            out |= _names(var, scope, bound, seen)
+        return out | _names(node.expr, scope, bound, seen)
+    for child in _children(node):
+        out |= _names(child, scope, bound, seen)
+    return out
+
+
+def _children(node: ast.Node):
+    """The nodes directly below ``node`` (through the tuples of cases and matrices)."""
+
+    def inside(value):
+        if isinstance(value, ast.Node):
+            yield value
+        elif isinstance(value, tuple):
+            for item in value:
+                yield from inside(item)
+
     for value in vars(node).values():
-        for item in value if isinstance(value, tuple) else (value,):
-            if isinstance(item, ast.Node):
-                out |= _names(item, scope, bound, seen)
+        yield from inside(value)
+
+
+def _call_names(node: ast.Call, scope: Scope, bound: frozenset[str], seen: set[str]) -> set[str]:
+    """A call's names: its arguments', its body's, and the parameters it is called at."""
+    out: set[str] = set()
+    for arg in (*node.args, *node.subs):
+        out |= _names(arg, scope, bound, seen)
+    definition = scope.definitions.get(node.name)
+    if definition is None:  # a declared map: its table is sampled
+        if node.name in scope.declarations:
+            out.add(node.name)
+            out |= _domain_names(scope.declarations[node.name], scope)
+        return out
+    written = len(node.args)
+    leading = len(definition.params) - definition.subs
+    own = [
+        p
+        for n, p in enumerate(definition.params)
+        if (n >= written and n < leading) or (n >= leading and not node.subs)
+    ]
+    out |= {p for p in own if p not in bound}
+    key = f"call:{node.name}"
+    if key not in seen:
+        seen.add(key)
+        out |= _names(definition.body, scope, frozenset(definition.params), seen)
+    return out
+
+
+def _expect_names(node: ast.Expect, scope: Scope, bound: frozenset[str], seen: set[str]):
+    out: set[str] = set()
+    try:
+        dist = resolve(node, scope)
+    except ScopeError:
+        dist = None  # the translator reports it, with the formula's column
+    inside = bound
+    if dist is not None:
+        definition = dist.definition
+        for n, param in enumerate(definition.params):
+            if n == dist.position:
+                continue
+            if param in dist.args:
+                out |= _names(dist.args[param], scope, bound, seen)
+            elif param not in bound:
+                out.add(param)
+        out |= _names(definition.body, scope, frozenset(definition.params), seen)
+        out |= _domain_names(scope.declarations[dist.support], scope)
+        inside = bound | set(dist.names)
+    for part in (node.body, node.second):
+        if part is not None:
+            out |= _names(part, scope, inside, seen)
     return out
 
 
@@ -88,6 +168,13 @@ def _domain_nodes(decl: Declaration) -> list[ast.Node]:
         return [dom.lo, dom.hi]
     if isinstance(dom, Vector | Simplex):
         return [dom.size]
+    if isinstance(dom, Matrix):
+        return [dom.rows, dom.cols]
+    if isinstance(dom, DiscreteVector):
+        return [*_domain_nodes(Declaration(decl.name, dom.values, decl.source)), dom.size]
+    if isinstance(dom, Map):
+        parts = [Declaration(decl.name, d, decl.source) for d in (*dom.domain, dom.codomain)]
+        return [node for part in parts for node in _domain_nodes(part)]
     if isinstance(dom, Counts):
         return [dom.size, dom.total]
     return []
@@ -150,7 +237,7 @@ def size_names(scope: Scope) -> set[str]:
 
 def instances(scope: Scope, names: list[str], seed: int = 0) -> list[dict[str, object]]:
     """Every assignment of the discrete ``names``, in declaration order (capped, seeded)."""
-    discrete = [n for n in names if isinstance(scope.declarations[n].domain, FiniteSet | IntRange)]
+    discrete = [n for n in names if isinstance(scope.declarations[n].domain, ENUMERATED)]
 
     def expand(i: int, partial: dict[str, object]) -> Iterator[dict[str, object]]:
         if i == len(discrete):
@@ -159,9 +246,14 @@ def instances(scope: Scope, names: list[str], seed: int = 0) -> list[dict[str, o
         name = discrete[i]
         translator = Translator(scope, partial)
         for value in translator.support(name, {}):
-            if not value.is_number:
+            if isinstance(value, sympy.MatrixBase):  # a vector of discrete components
+                if not all(v.is_Integer for v in value):
+                    raise ScopeError(f"the values of {pretty(name)} must be whole numbers")
+                partial[name] = tuple(int(v) for v in value)
+            elif not value.is_number:
                 raise ScopeError(f"the values of {pretty(name)} must be numbers")
-            partial[name] = int(value) if value.is_Integer else value
+            else:
+                partial[name] = int(value) if value.is_Integer else value
             yield from expand(i + 1, partial)
         partial.pop(name, None)
 
@@ -237,15 +329,17 @@ class Sampler:
             return None
         if isinstance(dom, Interval):
             return _interval_sample(dom, rng, n), [np.float64(e) for e in _interval_edges(dom)]
-        if isinstance(dom, Vector):
-            size = t.size(dom.size)
-            draw = np.stack([_interval_sample(dom.element, rng, n) for _ in range(size)], axis=1)
-            edges = []
-            for edge in _interval_edges(dom.element):
-                row = draw[0].copy()
-                row[0] = edge
-                edges.append(row)
-            return draw, edges
+        if isinstance(dom, Vector | Matrix):
+            size = (
+                t.size(dom.size) if isinstance(dom, Vector) else t.size(dom.rows) * t.size(dom.cols)
+            )
+            return self._table(dom.element, size)
+        if isinstance(dom, Map):
+            size = t.map_size(dom)
+            if not dom.tabled:  # the coefficients of a polynomial
+                return rng.normal(0.0, 1.0, (n, size)), []
+            element = dom.codomain if isinstance(dom.codomain, Interval) else dom.codomain.element
+            return self._table(element, size)
         if isinstance(dom, Simplex):
             size = t.size(dom.size)
             draw = rng.dirichlet(np.ones(size), n)
@@ -260,18 +354,31 @@ class Sampler:
             return draw, [corner]
         return None
 
+    def _table(self, element: Interval, size: int):
+        """``size`` components drawn from ``element``, and an edge row per edge of it."""
+        draw = np.stack(
+            [_interval_sample(element, self.rng, self.n_random) for _ in range(size)], axis=1
+        )
+        draw = draw.reshape(self.n_random, size)
+        edges = []
+        for edge in _interval_edges(element):
+            row = draw[0].copy()
+            if size:
+                row[0] = edge
+            edges.append(row)
+        return draw, edges
+
 
 def symbol_values(
     translator: Translator, columns: dict[str, np.ndarray]
 ) -> dict[sympy.Symbol, np.ndarray]:
-    """Map the translator's sympy symbols (``p``, ``pi_2``) to sample columns."""
+    """Map the translator's sympy symbols (``p``, ``pi_2``, ``W_1_2``) to sample columns."""
     out = {}
-    for name, symbol in translator._symbols.items():
-        base, _, index = name.rpartition("_")
-        if name in columns:
-            out[symbol] = columns[name]
-        elif base in columns and index.isdigit():
-            out[symbol] = columns[base][:, int(index) - 1]
+    for symbol, (name, position) in translator.positions.items():
+        if name not in columns:
+            continue
+        column = columns[name]
+        out[symbol] = column if position is None else column[:, position]
     return out
 
 

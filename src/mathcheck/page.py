@@ -27,7 +27,7 @@ from . import verdicts
 from .cache import Cache, binding_roots, dependencies_digest
 from .domains import parse_declarations
 from .errors import FormulaError
-from .reading import read_chains, read_definition
+from .reading import read_chains, read_definitions
 from .records import Formula, Result
 from .scope import Scope
 
@@ -73,9 +73,14 @@ class Page:
         try:
             self._declare(formula)
             if formula.kind == "definition":
-                self.scope.define(read_definition(formula, self.scope))
+                self._define(read_definitions(formula, self.scope))
         except FormulaError:
             pass  # whoever checks this formula reports it
+
+    def _define(self, definitions: list) -> None:
+        """The helpers first, so that the display's main definition is the page's latest."""
+        for definition in [*definitions[1:], definitions[0]]:
+            self.scope.define(definition)
 
     def _declare(self, formula: Formula) -> None:
         self.roots |= binding_roots(formula.torch) | binding_roots(formula.package)
@@ -89,10 +94,13 @@ class Page:
         key = self.cache.key(formula, self.scope) if self.cache else None
         cached = self.cache.get(key) if key else None
         if formula.kind == "definition":
-            definition = read_definition(formula, self.scope)
-            results = cached or verdicts.definition(formula, definition, self.scope, self.seed)
+            main, *helpers = read_definitions(formula, self.scope)
+            trial = self.scope.copy()  # the helpers the display names are in force for its check
+            for helper in helpers:
+                trial.define(helper)
+            results = cached or verdicts.definition(formula, main, trial, self.seed)
             if all(r.ok for r in results):
-                self.scope.define(definition)
+                self._define([main, *helpers])
         else:
             chains = read_chains(formula, self.scope)
             results = cached or verdicts.chains(formula, chains, self.scope, self.seed)

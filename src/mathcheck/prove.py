@@ -8,11 +8,12 @@ True
 
 from __future__ import annotations
 
-import math
 import warnings
 
 import numpy as np
 import sympy
+
+from . import special
 
 # Above this size sympy's general simplify can take seconds; cheaper rewrites still run.
 SIMPLIFY_OPS_LIMIT = 250
@@ -39,20 +40,10 @@ def prove_zero(difference: sympy.Expr) -> bool | None:
     return None
 
 
-def _safe_gamma(x: float) -> float:
-    try:
-        return math.gamma(x)
-    except OverflowError:  # beyond float64: the row is re-evaluated with mpmath if it matters
-        return math.inf
-    except ValueError:  # a pole
-        return math.nan
-
-
-def _gamma(x):
-    return np.vectorize(_safe_gamma, otypes=[float])(np.asarray(x, dtype=float))
-
+_gamma = special.NUMPY["gamma"]
 
 _NUMPY_EXTRAS = {
+    **special.NUMPY,
     "factorial": lambda x: _gamma(np.asarray(x, dtype=float) + 1),
     "binomial": lambda n, k: (
         _gamma(np.asarray(n, float) + 1)
@@ -67,7 +58,14 @@ def evaluate(exprs: list[sympy.Expr], values: dict[sympy.Symbol, np.ndarray], ro
     fn = sympy.lambdify(symbols, exprs, modules=[_NUMPY_EXTRAS, "numpy"])
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        results = fn(*(values[s] for s in symbols))
+        try:
+            results = fn(*(values[s] for s in symbols))
+        except (NameError, TypeError, AttributeError):
+            # a function numpy lacks (a Bessel function from an exact series): row by row
+            # with mpmath, which has them all
+            results = [
+                [evaluate_precise(e, values, row, digits=20) for row in range(rows)] for e in exprs
+            ]
     return [np.broadcast_to(np.asarray(r, dtype=float), (rows,)) for r in results]
 
 

@@ -51,7 +51,8 @@ class Statement:
 def read_chains(formula: Formula, scope: Scope) -> list[Chain]:
     """Every statement of a claim or derivation, each a chain of at least two sides."""
     chains = []
-    for number, statement in enumerate(split_statements(formula.latex), start=1):
+    statements = [s for s in split_statements(formula.latex) if not _index_range(s.text, scope)]
+    for number, statement in enumerate(statements, start=1):
         parser = ast.Parser(statement.text, functions=scope.functions, symbols=scope.symbols)
         sides = parser.equation()
         if len(sides) < 2:
@@ -67,7 +68,7 @@ def read_chains(formula: Formula, scope: Scope) -> list[Chain]:
             raise FormulaError(
                 f"the relation {unchecked[0]} is not checked",
                 column=parser.side_starts[parser.relations.index(unchecked[0]) + 1],
-                hint="state the relation with '='",
+                hint=UNCHECKED_HINTS.get(unchecked[0], "state the relation with '='"),
             )
         chains.append(Chain(sides, parser.side_starts, parser.relations, number))
     if not chains:
@@ -75,7 +76,30 @@ def read_chains(formula: Formula, scope: Scope) -> list[Chain]:
     return chains
 
 
-CHECKED = {"="}  # the relations the checks decide
+_RANGE = re.compile(
+    r"^\s*(?:\\text\{\s*(?:for(?: all| each| every)?|where)\s*\}\s*)?"
+    r"(?:\\forall\s*)?(?P<names>[A-Za-z](?:\s*,\s*[A-Za-z])*)\s*"
+    r"(?:=\s*[^=<>]*\\[lc]?dots[^=<>]*|\\in\s*\\\{.*\\\})\s*$",
+    re.DOTALL,
+)
+
+
+def _index_range(text: str, scope: Scope) -> bool:
+    """A part such as ``k = 1, \\dots, K`` or ``\\text{for } j \\in \\{1, \\dots, K\\}`` after a
+    claim says which indices it is for: the declarations say that already, and checking every
+    declared value is at least as strict, so the part is skipped rather than read as a claim."""
+    found = _RANGE.match(text.replace("&", " "))
+    if found is None:
+        return False
+    names = [n.strip() for n in found.group("names").split(",")]
+    return all(n in scope.declarations for n in names)
+
+
+CHECKED = {"=", "≤", "≥", "<", ">", "≠", "∝"}  # the relations the checks decide
+UNCHECKED_HINTS = {
+    "≈": "≈ states an approximation whose accuracy the formula does not give: state the exact "
+    "relation (=, ≤, ≥), or exempt the formula with math-exempt and a :reason:",
+}
 
 
 _BREAK = re.compile(r"\\\\|\\q?quad\b|\\(?:begin|end)\{[^}]*\}|\\[{}]|[{}()\[\]]")
@@ -149,42 +173,113 @@ def _blank_outside(latex: str, group: list[tuple[int, int]]) -> Statement:
 
 
 def read_definition(formula: Formula, scope: Scope) -> Definition:
-    """``g(y; p) = body`` (a function) or ``\\pi_k = body`` (an abbreviation)."""
-    head, body_text = ast.split_top_level(formula.latex)
-    parser = ast.Parser(head, functions=set())
+    """The definition a display states (its first statement; see :func:`read_definitions`)."""
+    return read_definitions(formula, scope)[0]
+
+
+def read_definitions(formula: Formula, scope: Scope) -> list[Definition]:
+    """``g(y; p) = body`` (a function), ``\\pi_k = body`` (an abbreviation) or
+    ``\\ln g(y; p) = body`` (g through its logarithm), followed by the helper quantities the
+    same display names (``…, \\quad p_i = \\sigma(s_i), \\quad s_i = \\sum_j w_{ij} x_j``):
+    the first is the definition the display is about, the others are defined with it."""
+    statements = split_statements(formula.latex)
+    heads = [_head(statement, scope) for statement in statements]
+    functions = scope.functions | {h.name for h in heads if h.params}
+    symbols = scope.symbols | {h.name for h in heads if not h.params}
+    out = []
+    for head in heads:
+        body_parser = ast.Parser(
+            " " * head.offset + head.body_text,
+            functions=functions - {head.name},
+            symbols=symbols | set(head.params) | set(head.indices),
+        )
+        sides = body_parser.equation()
+        continued = None
+        if len(sides) > 1:  # I(p) = E[…] = 1/(p(1 − p)): the body, then checked relations
+            unchecked = set(body_parser.relations) - CHECKED
+            if unchecked:
+                raise FormulaError(
+                    f"the relation {sorted(unchecked)[0]} is not checked",
+                    hint=UNCHECKED_HINTS.get(sorted(unchecked)[0], "use '='"),
+                )
+            continued = (
+                tuple(sides),
+                tuple(body_parser.side_starts),
+                tuple(body_parser.relations),
+            )
+        body = ast.Func("exp", sides[0]) if head.log else sides[0]
+        out.append(
+            Definition(
+                name=head.name,
+                params=head.params,
+                indices=head.indices,
+                body=body,
+                latex=formula.latex,
+                label=formula.label,
+                torch=(formula.torch or None) if not out else None,
+                given=head.given,
+                bar=head.bar,
+                subs=head.subs,
+                powers=head.powers,
+                continued=continued,
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class _Head:
+    name: str
+    params: tuple[str, ...]
+    indices: tuple[str, ...]
+    given: int | None
+    bar: bool
+    subs: int
+    powers: tuple[tuple[str, int], ...]
+    log: bool
+    body_text: str
+    offset: int
+
+
+def _head(statement: Statement, scope: Scope) -> _Head:
+    """The defined name and its arguments, from the text before the defining '='."""
+    head, body_text = ast.split_top_level(statement.text)
+    parser = ast.Parser(head, functions=set(), symbols=scope.symbols)
+    log = parser.tok.text in ("\\ln", "\\log")
+    if log:
+        parser.take()
     name_node = parser.symbol_or_call(allow_call=False)
     indices = tuple(_index_name(i) for i in name_node.indices)
     params: tuple[str, ...] = ()
+    powers: list[tuple[str, int]] = []
+    given, bar = None, False
     if parser.at("("):
         parser.take()
-        params = (_param_name(parser),)
-        while parser.at(",") or parser.at(";"):
-            parser.take()
-            params += (_param_name(parser),)
+        params = (_param_name(parser, powers),)
+        while parser.at(",") or parser.at(";") or parser.at("\\mid") or parser.at("|"):
+            separator = parser.take().text
+            if separator == ";":  # π(a | s; θ): the parameters are after the ';'
+                given, bar = len(params), False
+            elif separator != "," and given is None:
+                given, bar = len(params), True
+            params += (_param_name(parser, powers),)
         parser.expect(")")
+    subs = 0
+    if params and indices:  # π_θ(a | s): the subscripts are parameters, after the arguments
+        params, subs, indices = params + indices, len(indices), ()
     if parser.tok.kind != "end":
         raise FormulaError(
             f"cannot read the defined name '{head.strip()}'",
-            hint="a definition reads g(y; p) = ... or \\pi_k = ...",
+            column=statement.start,
+            hint="a definition reads g(y; p) = ..., \\pi_k = ... or \\ln g(y; p) = ...",
         )
-    offset = len(head) + 1  # keep columns pointing into the author's text
-    body_parser = ast.Parser(
-        " " * offset + body_text,
-        functions=scope.functions - {name_node.name},
-        symbols=scope.symbols | set(params) | set(indices),
-    )
-    sides = body_parser.equation()
-    if len(sides) != 1:  # the head's '=' was split off already
-        raise FormulaError("a definition has exactly one '='")
-    return Definition(
-        name=name_node.name,
-        params=params,
-        indices=indices,
-        body=sides[0],
-        latex=formula.latex,
-        label=formula.label,
-        torch=formula.torch or None,
-    )
+    if log and not params:
+        raise FormulaError(
+            "a definition through a logarithm defines a function",
+            hint="write \\ln g(y; p) = ...",
+        )
+    found = (given, bar, subs, tuple(powers), log)
+    return _Head(name_node.name, params, indices, *found, body_text, len(head) + 1)
 
 
 def signature(definition: Definition) -> str:
@@ -202,8 +297,16 @@ def _index_name(node: ast.Node) -> str:
     raise FormulaError("a defined name's subscript must be index letters, as in \\pi_{k}")
 
 
-def _param_name(parser: ast.Parser) -> str:
+def _param_name(parser: ast.Parser, powers: list[tuple[str, int]]) -> str:
+    """An argument of a defined function: a symbol, or a power of one (σ² in 𝒩(x | μ, σ²),
+    recorded in ``powers``)."""
     node = parser.symbol_or_call(allow_call=False)
     if not isinstance(node, ast.Sym) or node.indices:
         raise parser.error("a definition's arguments are plain symbols, as in g(y; p)")
+    if parser.at("^"):
+        parser.take()
+        power = parser.script()
+        if not (isinstance(power, ast.Num) and power.value.isdigit() and int(power.value) > 1):
+            raise parser.error("an argument written as a power reads \\sigma^{2}")
+        powers.append((node.name, int(power.value)))
     return node.name

@@ -8,10 +8,22 @@ package evidence of its last side. Each kind of evidence is decided in its own m
 
 from __future__ import annotations
 
+import dataclasses
+
 import sympy
 
-from .checks import autograd, binding, expectations, normalisation, numeric, symbolic
-from .domains import Counts, FiniteSet, Interval, IntRange
+from . import latex as ast
+from .checks import (
+    autograd,
+    binding,
+    expectations,
+    inequality,
+    normalisation,
+    numeric,
+    proportional,
+    symbolic,
+)
+from .domains import ENUMERATED, Counts, Interval
 from .errors import FormulaError
 from .evaluation import Subject
 from .instances import needed_names
@@ -47,16 +59,15 @@ def definition(formula: Formula, read: Definition, scope: Scope, seed: int) -> l
     verdict = result(
         formula, evidence=[Evidence("parse", ok=True, detail="defines " + signature(read))]
     )
-    names = needed_names([read.body], scope)
     for param in (*read.params, *read.indices):
         if param not in scope.declarations:
             raise FormulaError(
                 f"the argument {pretty(param)} has no declared domain",
                 hint=f"add {param} \\in ... to :symbols:",
             )
-        if param not in names:
-            names.append(param)
-    subject = Subject(scope, [n for n in scope.declarations if n in set(names)], seed)
+    # in dependency order: a symbol re-declared later (s ∈ {1, …, S}) comes after what it uses
+    arguments = [ast.Sym(p) for p in (*read.params, *read.indices)]
+    subject = Subject(scope, needed_names([read.body, *arguments], scope), seed)
     body = read.body
     if read.is_function and formula.torch:
         verdict.evidence.append(
@@ -77,12 +88,21 @@ def definition(formula: Formula, read: Definition, scope: Scope, seed: int) -> l
     if read.is_function and _is_density(read, scope, bool(formula.torch)):
         verdict.evidence.append(normalisation.check(subject, read))
     verdict.problems = [e.detail for e in verdict.evidence if not e.ok]
+    if read.continued is not None:  # the relations after the body, checked as a claim's
+        sides, starts, relations = read.continued
+        chain = Chain(list(sides), list(starts), list(relations))
+        plain = dataclasses.replace(formula, torch="", package="")
+        for continued in _chain(plain, chain, scope, seed, 0, several=False):
+            verdict.evidence.extend(continued.evidence)
+            verdict.problems.extend(continued.problems)
     return [verdict]
 
 
 def _is_density(read: Definition, scope: Scope, bound: bool) -> bool:
+    if not read.reads_as_density:  # h(s, a, θ) is a function; g(y; p), π(a | s, θ) densities
+        return False
     first = scope.declarations[read.params[0]].domain
-    if isinstance(first, FiniteSet | IntRange | Counts):
+    if isinstance(first, (*ENUMERATED, Counts)):
         return True
     # an infinite support: only a definition bound to torch is surely a density
     return isinstance(first, Interval) and bound
@@ -111,14 +131,15 @@ def _chain(
 ) -> list[Result]:
     sides, starts = read.sides, read.starts
     subject = Subject(scope, needed_names(sides, scope), seed)
-    evaluated = subject.evaluate(lambda t: [t.expr(s) for s in sides])
+    evaluated = subject.evaluate(lambda t: t.sides(sides))
     long = len(sides) > 2
     lines = [formula.content_line + formula.latex[:start].count("\n") for start in starts]
     results: list[Result] = []
     for step in range(1, len(sides)):
         shown = (f"expression {step}", f"expression {step + 1}") if long else ("lhs", "rhs")
-        value = numeric.compare(evaluated, step - 1, step, shown)
-        evidence = [symbolic.compare(evaluated, step - 1, step), value] if value.ok else [value]
+        relation = read.relations[step - 1]
+        evidence = _evidence(evaluated, step, relation, shown, sides, scope, seed)
+        value = evidence[-1]
         if formula.kind == "derivation":
             verdict = result(formula, step=offset + step, evidence=evidence)
             verdict.line = lines[step]  # a failing step is reported where its new side starts
@@ -133,17 +154,13 @@ def _chain(
             results.append(verdict)
         if not value.ok:
             where = f"statement {read.number}: " if several and formula.kind != "derivation" else ""
-            verdict.problems.append(
-                f"{where}step {step}→{step + 1}: expression {step + 1} ≠ expression {step} "
-                f"{value.detail}"
-                if long
-                else f"{where}lhs − rhs ≠ 0 {value.detail}"
-            )
+            verdict.problems.append(f"{where}{_failure(relation, step, long)} {value.detail}")
     last = results[-1]
     if last.ok:
         last.evidence.extend(expectations.evidence(evaluated))
     rhs = sides[-1]
-    derivative = autograd.target(sides[0], scope)
+    equalities = set(read.relations) == {"="}
+    derivative = autograd.target(sides[0], scope) if equalities else None
     if derivative is not None:
         last.evidence.append(autograd.compare(subject, rhs, *derivative))
     for method, expression in (("torch", formula.torch), ("package", formula.package)):
@@ -155,3 +172,30 @@ def _chain(
         e.detail for e in last.evidence if not e.ok and e.method in ("torch", "package")
     )
     return results
+
+
+def _evidence(evaluated, step, relation, shown, sides, scope, seed) -> list[Evidence]:
+    """The evidence for one relation of a chain; the last item decides it (numeric)."""
+    a, b = step - 1, step
+    if relation == "=":
+        value = numeric.compare(evaluated, a, b, shown)
+        return [symbolic.compare(evaluated, a, b), value] if value.ok else [value]
+    if relation == "∝":
+        return proportional.check(scope, sides[a], sides[b], seed)
+    value = inequality.compare(evaluated, a, b, relation, shown)
+    if not value.ok or relation == "≠":
+        return [value]
+    return [inequality.symbolic(evaluated, a, b, relation), value]
+
+
+def _failure(relation: str, step: int, long: bool) -> str:
+    """How a failed relation is reported: ``lhs − rhs ≠ 0``, ``lhs ≤ rhs fails``, …"""
+    if relation == "=":
+        if long:
+            return f"step {step}→{step + 1}: expression {step + 1} ≠ expression {step}"
+        return "lhs − rhs ≠ 0"
+    colon = ":" if relation in ("∝", "≠") else ""  # their details are sentences
+    if long:
+        sides = f"expression {step} {relation} expression {step + 1}"
+        return f"step {step}→{step + 1}: {sides} fails{colon}"
+    return f"lhs {relation} rhs fails{colon}"

@@ -10,6 +10,8 @@ import numpy as np
 
 from .. import bindings
 from .. import latex as ast
+from ..distributions import bind_arguments, gradient_variables
+from ..errors import ScopeError
 from ..evaluation import Evaluated, Subject, fmt
 from ..instances import size_names
 from ..records import Evidence
@@ -19,19 +21,37 @@ from . import numeric
 
 
 def target(lhs: ast.Node, scope: Scope) -> tuple[ast.Call, ast.Sym] | None:
-    """(call, variable) when ``lhs`` reads ∂ ln g(...)/∂v and g is bound to torch."""
-    if not (isinstance(lhs, ast.Derivative) and len(lhs.wrt) == 1 and lhs.wrt[0][1] == 1):
+    """(call, variable) when ``lhs`` reads ∂ ln g(...)/∂v or ∇_v ln g(...) (bare ∇: the
+    parameter of the page's latest density) and g is bound to torch."""
+    if isinstance(lhs, ast.Derivative) and len(lhs.wrt) == 1 and lhs.wrt[0][1] == 1:
+        var = lhs.wrt[0][0]
+    elif isinstance(lhs, ast.Gradient) and lhs.order == 1:
+        try:
+            variables = gradient_variables(lhs, scope)
+        except ScopeError:
+            return None
+        if len(variables) != 1:
+            return None
+        (var,) = variables
+    else:
         return None
     inner = lhs.expr
     if not (isinstance(inner, ast.Func) and inner.name == "ln" and isinstance(inner.arg, ast.Call)):
         return None
-    call, var = inner.arg, lhs.wrt[0][0]
+    call = inner.arg
     definition = scope.definitions.get(call.name)
     if definition is None or not definition.torch:
         return None
-    if not any(isinstance(a, ast.Sym) and a.name == var.name for a in call.args):
+    if not any(isinstance(a, ast.Sym) and a.name == var.name for a in _arguments(call, scope)):
         return None
     return call, var
+
+
+def _arguments(call: ast.Call, scope: Scope) -> list[ast.Node]:
+    """The call's argument for each parameter, the definition's own where it left one out."""
+    definition = scope.definitions[call.name]
+    written = bind_arguments(call, definition)
+    return [written.get(p, ast.Sym(p)) for p in definition.params]
 
 
 def compare(subject: Subject, rhs: ast.Node, call: ast.Call, var: ast.Sym) -> Evidence:
@@ -40,7 +60,7 @@ def compare(subject: Subject, rhs: ast.Node, call: ast.Call, var: ast.Sym) -> Ev
     definition = scope.definitions[call.name]
     sizes = size_names(scope)
     py = bindings.python_name
-    pairs = list(zip(definition.params, call.args, strict=True))
+    pairs = list(zip(definition.params, _arguments(call, scope), strict=True))
     wrt = next(py(p) for p, a in pairs if _named(a) and a.name == var.name)
 
     def grads(item: Evaluated) -> np.ndarray:
@@ -49,9 +69,10 @@ def compare(subject: Subject, rhs: ast.Node, call: ast.Call, var: ast.Sym) -> Ev
         out = bindings.evaluate(
             definition.torch, {**ns, **local}, item.rows, what="autograd of :torch:", grad_of=wrt
         )
-        if var.indices:
-            index = Translator(scope, item.assignment).index(var.indices[0], {})
-            out = out[:, index - 1]
+        if var.indices:  # ∂/∂θ_j, ∂/∂w_{ij}: that component of the gradient
+            translator = Translator(scope, item.assignment)
+            where = tuple(translator.index(i, {}) - 1 for i in var.indices)
+            out = out[(slice(None), *where)]
         return out
 
     def failed(item: Evaluated, row: int, ours: float, theirs: float) -> str:

@@ -116,3 +116,20 @@ def test_a_redeclared_index_may_range_up_to_a_later_symbol(tmp_path):
         text=True,
     )
     assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_a_binding_may_name_several_modules_of_one_package():
+    # in a fresh process, so that no test has imported the modules already
+    code = (
+        "import torch\n"
+        "from mathcheck.bindings import evaluate\n"
+        "ns = {'y': torch.tensor([1.0], dtype=torch.float64),"
+        " 'p': torch.tensor([0.25], dtype=torch.float64)}\n"
+        "out = evaluate('eligibility.bernoulli.log_prob(y, probs=p)"
+        " - eligibility.poisson.log_prob(y, rate=p)', ns, 1, what=':package:')\n"
+        "print(round(float(out[0]), 6))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stderr
+    # ln 0.25 − (ln 0.25 − 0.25 − ln 1!) = 0.25
+    assert run.stdout.strip() == "0.25"

@@ -17,6 +17,20 @@ import nox
 
 ROOT = Path(__file__).parent
 BUILD = ROOT / "build"
+PDF = BUILD / "latex" / "characteristic-eligibility.pdf"  # latex_documents in conf/conf.py
+# Debian's TeX Live for Sphinx's LaTeX through xelatex, the fonts it uses (FreeFont), and
+# pdftotext for the test that reads the PDF back
+TEX_TOOLS = {"latexmk": "latexmk", "xelatex": "texlive-xetex", "pdftotext": "poppler-utils"}
+TEX_PACKAGES = (
+    "latexmk",
+    "texlive-xetex",
+    "texlive-latex-recommended",
+    "texlive-latex-extra",
+    "texlive-fonts-recommended",
+    "tex-gyre",
+    "fonts-freefont-otf",
+    "poppler-utils",
+)
 
 nox.options.default_venv_backend = "virtualenv"
 nox.options.reuse_venv = "yes"
@@ -76,8 +90,11 @@ def build_docs(session: nox.Session, *args: str, builder: str = "html", **env: s
 
     Used by the docs, browser and pdf sessions (``builder="latex"`` into build/latex), by
     .readthedocs.yaml and the GitHub workflows (through ``nox -s docs``), so every published or
-    tested site is built the same way. ``env`` adds to the build's environment.
+    tested site is built the same way. ``env`` adds to the build's environment. Once
+    ``nox -s pdf`` has made the PDF, the site offers it (``nox -s clean`` removes it).
     """
+    if builder == "html" and PDF.is_file():
+        env = {"ELIGIBILITY_PDF": str(PDF), **env}
     session.run(
         "sphinx-build",
         "-W",
@@ -130,22 +147,6 @@ def browser(session: nox.Session) -> None:
     )
 
 
-PDF = BUILD / "latex" / "characteristic-eligibility.pdf"  # latex_documents in conf/conf.py
-# Debian's TeX Live for Sphinx's LaTeX through xelatex, the fonts it uses (FreeFont), and
-# pdftotext for the test that reads the PDF back
-TEX_TOOLS = {"latexmk": "latexmk", "xelatex": "texlive-xetex", "pdftotext": "poppler-utils"}
-TEX_PACKAGES = (
-    "latexmk",
-    "texlive-xetex",
-    "texlive-latex-recommended",
-    "texlive-latex-extra",
-    "texlive-fonts-recommended",
-    "tex-gyre",
-    "fonts-freefont-otf",
-    "poppler-utils",
-)
-
-
 def missing_tex() -> list[str]:
     """The Debian packages the PDF needs that this machine lacks (by the tools they bring)."""
     missing = [package for tool, package in TEX_TOOLS.items() if shutil.which(tool) is None]
@@ -193,7 +194,7 @@ def pdf(session: nox.Session) -> None:
                 env={"SOURCE_DATE_EPOCH": source_date_epoch(), "FORCE_SOURCE_DATE": "1"},
                 silent=True,
             )
-        build_docs(session, ELIGIBILITY_PDF=str(PDF))
+        build_docs(session)  # the site, now offering the PDF
     session.log(f"the book as a PDF: {PDF}")
     session.run(
         "pytest",
@@ -238,6 +239,27 @@ def summary(session: nox.Session) -> None:
     """
     install(session, "docs")
     session.run("python", "-m", "mathcheck.sphinx.summary", str(BUILD / "html"), *session.posargs)
+
+
+# What the weekly workflow moves to the newest release of, to see upstream drift first
+DRIFT = ("torch", "sympy", "sphinx", "myst-nb")
+
+
+@nox.session
+def drift(session: nox.Session) -> None:
+    """The tests and the book against the newest torch, sympy, Sphinx and myst-nb.
+
+    The other sessions install what pyproject.toml pins; this one then upgrades those four to
+    their newest releases (whatever the pins say), prints the versions it got, and runs the
+    whole test suite and the docs build, so that a changed ``torch.distributions``
+    normalisation or a sympy regression shows here before a reader meets it. The weekly
+    workflow runs it; pip must find a CPU build of torch (see .github/workflows/weekly.yml).
+    """
+    install(session, "test", "docs")
+    session.install("--upgrade", *DRIFT)
+    session.run("python", "-m", "pip", "list")
+    session.run("pytest", *session.posargs)
+    build_docs(session)
 
 
 @nox.session

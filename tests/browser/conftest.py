@@ -89,7 +89,8 @@ async () => {
     mathjax = "typeset";
   }
   // an SVG <title> is a tooltip (the formula graph's boxes show their LaTeX source there)
-  const skip = new Set(["PRE", "CODE", "SCRIPT", "STYLE", "TEXTAREA", "MJX-ASSISTIVE-MML", "title"]);
+  const skip = new Set(
+    ["PRE", "CODE", "SCRIPT", "STYLE", "TEXTAREA", "MJX-ASSISTIVE-MML", "title"]);
   const raw = [];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {

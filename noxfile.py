@@ -272,9 +272,11 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Print figures: eligibility throughput vs torch, and the verifier's share of a build."""
+    """Print figures: eligibility throughput vs torch, what the edition (uses, graph) costs,
+    and the verifier's share of a build."""
     install(session, "docs")
     session.run("python", "benchmarks/bench_eligibility.py")
+    session.run("python", "benchmarks/bench_edition.py", env={"PYTHONHASHSEED": "0"})
     if "--no-build" not in session.posargs:
         session.run("python", "benchmarks/bench_build.py", env={"PYTHONHASHSEED": "0"})
 

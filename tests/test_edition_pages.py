@@ -8,6 +8,7 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -115,6 +116,19 @@ def test_chapters_number_on_across_parts_and_equations_within_them(tmp_path):
     assert data["version"] == eligibility.__version__
     assert formulas["eq-sample-derivation"]["uses"] == ["eq-sample-pmf", "eq-sample-eligibility"]
     assert formulas["eq-sample-eligibility"]["number"] == "1.2"
+
+    # the per-formula summary a pull request's job page shows (nox -s summary)
+    summary = subprocess.run(
+        [sys.executable, "-m", "mathcheck.sphinx.summary", str(tmp_path / "out" / "html")],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert (
+        "4 labelled formulas: 2 proved symbolically, 0 numeric evidence only, 1 definitions"
+        in summary
+    )
+    assert "| 1.4 | `eq-sample-derivation` | sample | derivation | symbolic |" in summary
 
 
 def test_the_changes_page_lists_what_changed_since_the_kept_ledger(tmp_path):

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from html import escape
 
-from grandalf.graphs import Edge, Graph, Vertex
+from grandalf.graphs import Edge, Vertex, graph_core
 from grandalf.layouts import SugiyamaLayout
 from grandalf.routing import EdgeViewer, route_with_lines
 from sphinx.util.texescape import escape as tex_escape
@@ -76,11 +76,11 @@ def layout(boxes: list[Box], edges: list[tuple[str, str]], width: float = 760.0)
         link = Edge(vertices[tail], vertices[head])
         link.view = EdgeViewer()
         links.append(link)
-    graph = Graph(list(vertices.values()), links)
     lines: list[list[tuple[float, float]]] = []
+    shift: dict[str, tuple[float, float]] = {}  # box key → how its part was moved
     left = top = height = widest = 0.0
     by_key = {box.key: box for box in boxes}
-    for part in graph.C:
+    for part in _parts(boxes, links, vertices):
         sugiyama = SugiyamaLayout(part)
         sugiyama.xspace, sugiyama.yspace = 24, 36
         sugiyama.route_edge = route_with_lines
@@ -100,11 +100,40 @@ def layout(boxes: list[Box], edges: list[tuple[str, str]], width: float = 760.0)
             box.x = vertex.view.xy[0] - x0 + left
             box.y = vertex.view.xy[1] - y0
             height = max(height, box.y + box.h / 2)
-        for link in part.sE:
-            lines.append([(x - x0 + left, y - y0) for x, y in link.view._pts])
+            shift[vertex.data] = (left - x0, -y0)
         widest = max(widest, left + extent)
         left += extent + GAP
+    # in the order given, not grandalf's (which differs from run to run): a rebuild is identical
+    for link in links:
+        dx, dy = shift[link.v[0].data]
+        lines.append([(x + dx, y + dy) for x, y in link.view._pts])
     return Drawing(boxes, lines, width=widest, height=height)
+
+
+def _parts(boxes: list[Box], links: list[Edge], vertices: dict[str, Vertex]) -> list[graph_core]:
+    """The connected parts of the graph, each a grandalf graph, in the order of their first box.
+
+    Built here rather than by grandalf's ``Graph``, which gathers a part's edges in a set: their
+    order, and so the layout, would change from run to run.
+    """
+    group = {box.key: box.key for box in boxes}
+
+    def root(key: str) -> str:
+        while group[key] != key:
+            key = group[key]
+        return key
+
+    for link in links:
+        group[root(link.v[1].data)] = root(link.v[0].data)
+    members: dict[str, list[str]] = {}
+    for box in boxes:
+        members.setdefault(root(box.key), []).append(box.key)
+    parts = []
+    for keys in members.values():
+        inside = set(keys)
+        edges = [link for link in links if link.v[0].data in inside]
+        parts.append(graph_core([vertices[key] for key in keys], edges))
+    return parts
 
 
 def stack(parts: list[tuple[str, Drawing]], width: float) -> Drawing:

@@ -4,8 +4,8 @@ A summary page must not restate formulas by hand, or it drifts from the pages it
 Each cell of a formula table either is plain text or names the label of a ``math-def`` or
 ``math-claim`` on some page; the cell then shows that formula's right-hand side exactly as it
 was written and verified, with its number (linked to the formula), its label and a link to
-its ledger entry. A label that names
-no formula, or a formula that failed or is exempt, fails the build at the table's line::
+its ledger entry. A label that names no formula, or a formula that failed or is exempt, fails
+the build at the table's line::
 
     ```{formula-table}
     :header: Distribution | Parameter | ln g | eligibility

@@ -213,7 +213,7 @@ def resolve(app, placeholder: formula_changes_placeholder, fromdocname: str) -> 
                 type="mathcheck",
                 subtype="changes",
             )
-    shown = target or f"this version ({app.config.version})"
+    shown = target or f"this build (version {app.config.version} of {app.config.today})"
     out: list[nodes.Node] = [
         nodes.paragraph(
             text=f"From {base} to {shown}: {len(changes.added)} formulas added, "

@@ -70,9 +70,11 @@ def build_table(
     )
     graph = formula_graph(records)
     table = nodes.table(classes=["mathcheck-ledger"])
+    if app.builder.format == "latex":  # ten columns on a page: each as wide as it needs
+        table["classes"].append("colwidths-given")
     group = nodes.tgroup(cols=10)
     table += group
-    for width in (18, 6, 11, 9, 22, 7, 8, 6, 9, 12):
+    for width in (20, 8, 10, 8, 18, 7, 8, 8, 8, 11):
         group += nodes.colspec(colwidth=width)
     head = nodes.thead()
     head += _row(

@@ -7,6 +7,7 @@ pip finds the CPU wheel of torch 2.13.0 that lies on disk, uv does not.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -16,6 +17,20 @@ import nox
 
 ROOT = Path(__file__).parent
 BUILD = ROOT / "build"
+PDF = BUILD / "latex" / "characteristic-eligibility.pdf"  # latex_documents in conf/conf.py
+# Debian's TeX Live for Sphinx's LaTeX through xelatex, the fonts it uses (FreeFont), and
+# pdftotext for the test that reads the PDF back
+TEX_TOOLS = {"latexmk": "latexmk", "xelatex": "texlive-xetex", "pdftotext": "poppler-utils"}
+TEX_PACKAGES = (
+    "latexmk",
+    "texlive-xetex",
+    "texlive-latex-recommended",
+    "texlive-latex-extra",
+    "texlive-fonts-recommended",
+    "tex-gyre",
+    "fonts-freefont-otf",
+    "poppler-utils",
+)
 
 nox.options.default_venv_backend = "virtualenv"
 nox.options.reuse_venv = "yes"
@@ -70,12 +85,16 @@ def source_date_epoch() -> str:
     return str(int(max(p.stat().st_mtime for p in sources if p.is_file())))
 
 
-def build_docs(session: nox.Session, *args: str) -> None:
+def build_docs(session: nox.Session, *args: str, builder: str = "html", **env: str) -> None:
     """The one recipe that builds the book into build/html: -W, executed, every formula verified.
 
-    Used by the docs and browser sessions, by .readthedocs.yaml and the GitHub Pages workflow
-    (through ``nox -s docs``), so every published or tested site is built the same way.
+    Used by the docs, browser and pdf sessions (``builder="latex"`` into build/latex), by
+    .readthedocs.yaml and the GitHub workflows (through ``nox -s docs``), so every published or
+    tested site is built the same way. ``env`` adds to the build's environment. Once
+    ``nox -s pdf`` has made the PDF, the site offers it (``nox -s clean`` removes it).
     """
+    if builder == "html" and PDF.is_file():
+        env = {"ELIGIBILITY_PDF": str(PDF), **env}
     session.run(
         "sphinx-build",
         "-W",
@@ -83,11 +102,11 @@ def build_docs(session: nox.Session, *args: str) -> None:
         "-c",
         "conf",
         "-b",
-        "html",
+        builder,
         "docs",
-        str(BUILD / "html"),
+        str(BUILD / builder),
         *args,
-        env={"PYTHONHASHSEED": "0", "SOURCE_DATE_EPOCH": source_date_epoch()},
+        env={"PYTHONHASHSEED": "0", "SOURCE_DATE_EPOCH": source_date_epoch(), **env},
     )
 
 
@@ -128,6 +147,121 @@ def browser(session: nox.Session) -> None:
     )
 
 
+def missing_tex() -> list[str]:
+    """The Debian packages the PDF needs that this machine lacks (by the tools they bring)."""
+    missing = [package for tool, package in TEX_TOOLS.items() if shutil.which(tool) is None]
+    found = (
+        shutil.which("fc-list")
+        and subprocess.run(
+            ["fc-list", "FreeSerif"], capture_output=True, text=True, check=False
+        ).stdout.strip()
+    )
+    return [*missing, "fonts-freefont-otf"] if not found else missing
+
+
+@nox.session
+def pdf(session: nox.Session) -> None:
+    """Build the whole book as one PDF, offer it on the site, and check its equation numbers.
+
+    Sphinx's LaTeX builder (the docs session's recipe: -W, executed, every formula verified)
+    and latexmk with xelatex write build/latex/characteristic-eligibility.pdf; the site is then
+    rebuilt with a link to it in every page's sidebar (build/html/characteristic-eligibility.pdf);
+    tests/pdf reads the PDF back with pdftotext and checks that every formula's number in it
+    is the one the HTML shows. Needs Debian's TeX Live, which the session asks for when it is
+    missing. ``nox -s pdf -- --no-build`` only runs the checks on an existing build.
+    """
+    missing = missing_tex()
+    if missing:
+        session.error(
+            f"this session needs Debian's TeX Live and fonts; missing: {', '.join(missing)}. "
+            f"Install them with `apt-get update && apt-get install -y {' '.join(TEX_PACKAGES)}` "
+            "(as root)"
+        )
+    install(session, "docs", "test")
+    args = [a for a in session.posargs if a != "--no-build"]
+    if "--no-build" not in session.posargs:
+        build_docs(session, builder="latex")
+        with session.chdir(BUILD / "latex"):
+            session.run(
+                "latexmk",
+                "-pdfxe",
+                "-dvi-",
+                "-ps-",
+                "-interaction=nonstopmode",
+                "-halt-on-error",
+                PDF.with_suffix(".tex").name,
+                external=True,
+                env={"SOURCE_DATE_EPOCH": source_date_epoch(), "FORCE_SOURCE_DATE": "1"},
+                silent=True,
+            )
+        build_docs(session)  # the site, now offering the PDF
+    session.log(f"the book as a PDF: {PDF}")
+    session.run(
+        "pytest",
+        "tests/pdf",
+        "-p",
+        "no:cacheprovider",
+        *args,
+        env={"ELIGIBILITY_PDF": str(PDF), "ELIGIBILITY_HTML": str(BUILD / "html")},
+    )
+
+
+@nox.session
+def release(session: nox.Session) -> None:
+    """Keep this version's formula ledger in the book's sources, for the Changes page.
+
+    Builds the site, then copies the ledger it wrote (build/html/ledger.json: every formula's
+    label, page, number, LaTeX and evidence) to docs/_data/ledger-<version>.json. The version
+    is the package's (bump it, and CITATION.cff's, first); an existing snapshot is kept unless
+    ``nox -s release -- --force``. Then add a section ``{formula-changes} <version>`` at the top
+    of docs/changes.md: the changes since this release, each with its reason, go there.
+    """
+    install(session, "docs")
+    build_docs(session)
+    data = json.loads((BUILD / "html" / "ledger.json").read_text(encoding="utf-8"))
+    failing = [f["label"] for f in data["formulas"] if f["evidence"] == "failing"]
+    if failing:
+        session.error(f"a release needs every formula verified; failing: {', '.join(failing)}")
+    target = ROOT / "docs" / "_data" / f"ledger-{data['version']}.json"
+    if target.exists() and "--force" not in session.posargs:
+        session.error(f"{target.relative_to(ROOT)} exists: version {data['version']} was released")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    session.log(f"kept {len(data['formulas'])} formulas of version {data['version']} in {target}")
+
+
+@nox.session
+def summary(session: nox.Session) -> None:
+    """The verifier's per-formula summary of the last build, as Markdown (for CI job summaries).
+
+    Reads build/html/ledger.json (run ``nox -s docs`` first); ``nox -s summary -- FILE``
+    appends it to FILE (such as ``$GITHUB_STEP_SUMMARY``) instead of printing it.
+    """
+    install(session, "docs")
+    session.run("python", "-m", "mathcheck.sphinx.summary", str(BUILD / "html"), *session.posargs)
+
+
+# What the weekly workflow moves to the newest release of, to see upstream drift first
+DRIFT = ("torch", "sympy", "sphinx", "myst-nb")
+
+
+@nox.session
+def drift(session: nox.Session) -> None:
+    """The tests and the book against the newest torch, sympy, Sphinx and myst-nb.
+
+    The other sessions install what pyproject.toml pins; this one then upgrades those four to
+    their newest releases (whatever the pins say), prints the versions it got, and runs the
+    whole test suite and the docs build, so that a changed ``torch.distributions``
+    normalisation or a sympy regression shows here before a reader meets it. The weekly
+    workflow runs it; pip must find a CPU build of torch (see .github/workflows/weekly.yml).
+    """
+    install(session, "test", "docs")
+    session.install("--upgrade", *DRIFT)
+    session.run("python", "-m", "pip", "list")
+    session.run("pytest", *session.posargs)
+    build_docs(session)
+
+
 @nox.session
 def lint(session: nox.Session) -> None:
     """Check style: ruff check and ruff format --check."""
@@ -138,10 +272,12 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Print figures: eligibility throughput vs torch, and the verifier's share of a build."""
+    """Print figures: eligibility throughput vs torch, what the edition (uses, graph) costs,
+    and the verifier's share of a build."""
     install(session, "docs")
     session.run("python", "benchmarks/bench_eligibility.py")
     session.run("python", "benchmarks/bench_per_sample.py")  # writes benchmarks/results/
+    session.run("python", "benchmarks/bench_edition.py", env={"PYTHONHASHSEED": "0"})
     if "--no-build" not in session.posargs:
         session.run("python", "benchmarks/bench_build.py", env={"PYTHONHASHSEED": "0"})
 

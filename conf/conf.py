@@ -107,6 +107,23 @@ math_numfig = True
 math_eqref_format = "({number})"
 numfig = True
 
+# --- PDF (nox -s pdf): the LaTeX builder, through xelatex for the book's Unicode ------------
+PDF_NAME = "characteristic-eligibility"
+latex_engine = "xelatex"  # Greek and math symbols in the prose and in the cells' outputs
+latex_documents = [("index", f"{PDF_NAME}.tex", project, author, "manual")]
+latex_use_xindy = False  # the book has no index; makeindex needs nothing beyond TeX Live
+latex_show_urls = "footnote"
+latex_elements = {
+    "papersize": "a4paper",
+    "pointsize": "10pt",
+    "printindex": "",
+}
+
+# The HTML offers the PDF when `nox -s pdf` built it (it rebuilds the site with this set):
+# a link in the sidebar of every page, and the file beside the pages.
+_pdf = os.environ.get("ELIGIBILITY_PDF", "")
+html_extra_path = [_pdf] if _pdf and Path(_pdf).is_file() else []
+
 # --- HTML ---------------------------------------------------------------------------------
 html_theme = "sphinx_book_theme"
 html_title = "Characteristic eligibility"
@@ -122,7 +139,20 @@ html_theme_options = {
     ),
 }
 # light/dark follows the reader's system until they pick one (and no console error about it)
-html_context = {"default_mode": "auto"}
+html_context = {
+    "default_mode": "auto",
+    "eligibility_pdf": Path(html_extra_path[0]).name if html_extra_path else "",
+}
+# the theme's sidebar, then the link to the PDF (_templates/pdf-download.html)
+html_sidebars = {
+    "**": [
+        "navbar-logo.html",
+        "icon-links.html",
+        "search-button-field.html",
+        "sbt-sidebar-nav.html",
+        "pdf-download.html",
+    ]
+}
 html_permalinks = True
 # every formula carries a visible permalink (#equation-<label>); see _static/custom.css
 html_permalinks_icon = "#"

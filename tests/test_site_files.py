@@ -1,6 +1,6 @@
-"""The files that host and cite the book are valid and agree with the package: CITATION.cff,
-.readthedocs.yaml, the GitHub Pages workflow (both build with `nox -s docs`, the one recipe),
-the pull-request template, and the Sphinx configuration's offline promises."""
+"""The files that cite the book are valid and agree with the package: CITATION.cff, the
+pull-request template, and the Sphinx configuration's offline promises (the hosting files are
+tested in test_workflows.py)."""
 
 from __future__ import annotations
 
@@ -75,38 +75,6 @@ def test_citation_cff_is_valid_and_matches_the_package():
     assert cff["authors"][0]["name"] == conf["author"]
     for url in ("url", "repository-code"):
         assert url not in cff or cff[url].startswith("https://")
-
-
-def test_readthedocs_builds_with_the_docs_session():
-    rtd = load(".readthedocs.yaml")
-    assert rtd["version"] == 2
-    build = rtd["build"]
-    assert build["os"].startswith("ubuntu-")
-    assert str(build["tools"]["python"]) == "3.11"
-    commands = build["commands"]
-    assert "nox -s docs" in commands
-    assert not any("sphinx-build" in c or "sphinx " in c for c in commands)
-    assert any("$READTHEDOCS_OUTPUT/html" in c and "build/html" in c for c in commands)
-    assert "sphinx" not in rtd  # build.commands and the sphinx key exclude each other
-
-
-def test_pages_workflow_builds_with_the_docs_session_and_publishes_build_html():
-    workflow = load(".github/workflows/pages.yml")
-    triggers = workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` as true
-    assert "push" in triggers
-    assert workflow["permissions"]["pages"] == "write"
-    assert workflow["permissions"]["id-token"] == "write"
-    steps = workflow["jobs"]["build"]["steps"]
-    runs = [step.get("run", "") for step in steps]
-    assert any("nox -s docs" in run for run in runs)
-    assert not any("sphinx-build" in run for run in runs)
-    python = next(s for s in steps if s.get("uses", "").startswith("actions/setup-python"))
-    assert str(python["with"]["python-version"]) == "3.11"
-    upload = next(s for s in steps if "upload-pages-artifact" in s.get("uses", ""))
-    assert upload["with"]["path"] == "build/html"
-    deploy = workflow["jobs"]["deploy"]
-    assert deploy["needs"] == "build"
-    assert any("deploy-pages" in s.get("uses", "") for s in deploy["steps"])
 
 
 def test_contributing_guide_and_pull_request_checklist():

@@ -30,6 +30,7 @@ from .errors import FormulaError
 from .reading import read_chains, read_definitions
 from .records import Formula, Result
 from .scope import Scope
+from .uses import Statements, definitions_used
 
 
 class Page:
@@ -42,6 +43,7 @@ class Page:
         self.seed = seed
         self.results: list[Result] = []
         self.roots: set[str] = set()  # packages the page's bindings name (torch, eligibility)
+        self.statements = Statements()  # what each claim so far was about (see :mod:`.uses`)
 
     def check(self, formula: Formula) -> list[Result]:
         """Check one formula (and add what it declares or defines to the page's scope)."""
@@ -99,9 +101,20 @@ class Page:
             for helper in helpers:
                 trial.define(helper)
             results = cached or verdicts.definition(formula, main, trial, self.seed)
+            bodies = [d.body for d in (main, *helpers)]
+            uses = definitions_used(bodies, self.scope, own=main.name)
+            uses += self.statements.restated(bodies)
             if all(r.ok for r in results):
                 self._define([main, *helpers])
+                for definition in (main, *helpers):
+                    self.statements.forget(definition.name)
         else:
             chains = read_chains(formula, self.scope)
             results = cached or verdicts.chains(formula, chains, self.scope, self.seed)
+            sides = [side for chain in chains for side in chain.sides]
+            uses = definitions_used(sides, self.scope) + self.statements.restated(sides)
+            for chain in chains:
+                self.statements.state(chain.sides[0], formula.label)
+        for result in results:  # not part of the verdict: read afresh, even when remembered
+            result.uses = list(uses)
         return results, key

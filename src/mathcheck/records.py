@@ -59,6 +59,7 @@ class Result:
     reason: str = ""
     cached: bool = False
     elapsed: float = 0.0  # wall seconds the verifier spent on it (shared among a chain's steps)
+    uses: list[str] = field(default_factory=list)  # labels of what it rests on (see .uses)
 
     @property
     def ok(self) -> bool:

@@ -88,7 +88,9 @@ async () => {
     await MathJax.startup.promise;
     mathjax = "typeset";
   }
-  const skip = new Set(["PRE", "CODE", "SCRIPT", "STYLE", "TEXTAREA", "MJX-ASSISTIVE-MML"]);
+  // an SVG <title> is a tooltip (the formula graph's boxes show their LaTeX source there)
+  const skip = new Set(
+    ["PRE", "CODE", "SCRIPT", "STYLE", "TEXTAREA", "MJX-ASSISTIVE-MML", "title"]);
   const raw = [];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
@@ -121,7 +123,9 @@ async () => {
       + (document.body.innerText.includes("Math input error") ? 1 : 0),
     raw,
     labelled,
-    links: Array.from(document.querySelectorAll("a[href]")).map(a => a.href),
+    // getAttribute, not .href: an SVG link's href is an object (the formula graph's boxes)
+    links: Array.from(document.querySelectorAll("a[href]"))
+      .map(a => new URL(a.getAttribute("href"), document.baseURI).href),
     overflow: document.documentElement.scrollWidth - window.innerWidth,
     hide_input_cells: hidden.length,
     hide_input_collapsed: hidden.filter(c => {

@@ -1,6 +1,7 @@
 """Sphinx adapter of the verifier: directives, the ledger, and the rule that no display
 formula goes unverified. All checking happens in :mod:`mathcheck`; this package only
-translates between Sphinx and it.
+translates between Sphinx and it. It also numbers equations by chapter (:mod:`.numbers`), the
+same in HTML and PDF, and draws what each formula uses (:mod:`.graph`).
 
 Enable with ``extensions = ["mathcheck.sphinx"]``. Options:
 ``mathcheck_cache`` (path of the result cache, relative to the output's parent; empty to
@@ -17,7 +18,7 @@ from docutils import nodes
 from sphinx.util import logging
 
 from .. import Cache, __version__, dependencies_digest
-from . import prefetch
+from . import changes, graph, numbers, prefetch
 from .directives import (
     MARK,
     ClaimDirective,
@@ -40,7 +41,7 @@ def _builder_inited(app) -> None:
     app.mathcheck_seconds = 0.0  # seconds of checking, in the build or its workers
     app.mathcheck_waited = 0.0  # wall seconds the build itself spent on checking
     app.mathcheck_prefetch = None
-    app.mathcheck_bad_tables = 0
+    app.mathcheck_bad_tables = 0  # formula tables citing bad formulas, changes unexplained
     if not hasattr(app.env, "mathcheck_results"):
         app.env.mathcheck_results = {}
     if not hasattr(app.env, "mathcheck_digests"):
@@ -124,8 +125,11 @@ def _outdated(app, env, added, changed, removed) -> list[str]:
     return sorted(stale - set(added) - set(changed))
 
 
+SUMMARIES = ("{formula-ledger}", "{formula-table}", "{formula-graph}", "{formula-changes}")
+
+
 def _summary_docs(env) -> set[str]:
-    return _docs_with(env, "{formula-ledger}") | _docs_with(env, "{formula-table}")
+    return set().union(*(_docs_with(env, directive) for directive in SUMMARIES))
 
 
 def _ledger_docs(env) -> set[str]:
@@ -138,9 +142,16 @@ def _docs_with(env, directive: str) -> set[str]:
 
 def _doctree_resolved(app, doctree, fromdocname) -> None:
     for placeholder in list(doctree.findall(ledger_placeholder)):
-        placeholder.replace_self(build_table(app, fromdocname, app.env.mathcheck_results))
+        placeholder.replace_self(
+            build_table(app, fromdocname, app.env.mathcheck_results, placeholder["docname"])
+        )
     for placeholder in list(doctree.findall(formula_table_placeholder)):
         if not resolve_table(app, placeholder, fromdocname):
+            app.mathcheck_bad_tables += 1
+    for placeholder in list(doctree.findall(graph.formula_graph_placeholder)):
+        graph.resolve(app, placeholder, fromdocname)
+    for placeholder in list(doctree.findall(changes.formula_changes_placeholder)):
+        if not changes.resolve(app, placeholder, fromdocname):
             app.mathcheck_bad_tables += 1
     refs = [r for r in doctree.findall(nodes.reference) if "mathcheck_ledger_label" in r]
     ledgers = sorted(_ledger_docs(app.env)) if refs else []  # reads every source: once a page
@@ -173,8 +184,12 @@ def _build_finished(app, exception) -> None:
         logger.info(f"mathcheck: {len(failing)} formula(s) failed verification")
         app.statuscode = 1
     if app.mathcheck_bad_tables:
-        logger.info(f"mathcheck: {app.mathcheck_bad_tables} formula table(s) cite bad formulas")
+        logger.info(
+            f"mathcheck: {app.mathcheck_bad_tables} formula table(s) cite bad formulas or "
+            "lists of changes lack a changelog line"
+        )
         app.statuscode = 1
+    changes.write_ledger(app)
 
 
 def setup(app):
@@ -186,8 +201,14 @@ def setup(app):
     app.add_directive("math-exempt", ExemptDirective)
     app.add_directive("formula-ledger", LedgerDirective)
     app.add_directive("formula-table", FormulaTableDirective)
+    app.add_directive("formula-graph", graph.FormulaGraphDirective)
+    app.add_directive("formula-changes", changes.FormulaChangesDirective)
     app.add_node(ledger_placeholder)
     app.add_node(formula_table_placeholder)
+    app.add_node(graph.formula_graph_placeholder)
+    app.add_node(changes.formula_changes_placeholder)
+    app.add_latex_package("tikz")  # the formula graph in the PDF
+    app.add_latex_package("adjustbox")
     app.connect("builder-inited", _builder_inited)
     app.connect("env-before-read-docs", _before_read)
     app.connect("source-read", _source_read)
@@ -195,11 +216,12 @@ def setup(app):
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)
     app.connect("env-get-outdated", _outdated)
+    app.connect("env-get-updated", numbers.number_chapters, priority=900)  # after Sphinx's
     app.connect("doctree-resolved", _doctree_resolved)
     app.connect("build-finished", _build_finished)
     return {
         "version": __version__,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
-        "env_version": 2,
+        "env_version": 3,
     }

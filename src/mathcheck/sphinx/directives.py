@@ -10,6 +10,7 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.directives.patches import MathDirective
 from sphinx.util import logging
+from sphinx.util.texescape import escape as tex_escape
 
 from .. import Formula, Page
 
@@ -122,6 +123,9 @@ class FormulaDirective(MathDirective):
             para += nodes.Text(f"Not checked: {formula.reason} ")
         else:
             para += nodes.Text("✓ verified " if ok else "✗ not verified ")
+        # a PDF has no permalinks: it prints the label, the name to cite the formula by
+        label = tex_escape(formula.label)
+        para += nodes.raw("", rf"\mbox{{\sphinxcode{{{label}}}}} ", format="latex")
         ref = nodes.reference(
             "", "(ledger)", internal=True, refuri="", classes=["mathcheck-ledger-link"]
         )

@@ -3,8 +3,9 @@ r"""``{formula-table}``: a table whose cells are the book's verified formulas, n
 A summary page must not restate formulas by hand, or it drifts from the pages it summarises.
 Each cell of a formula table either is plain text or names the label of a ``math-def`` or
 ``math-claim`` on some page; the cell then shows that formula's right-hand side exactly as it
-was written and verified, with links to the formula and to its ledger entry. A label that names
-no formula, or a formula that failed or is exempt, fails the build at the table's line::
+was written and verified, with its number (linked to the formula), its label and a link to
+its ledger entry. A label that names no formula, or a formula that failed or is exempt, fails
+the build at the table's line::
 
     ```{formula-table}
     :header: Distribution | Parameter | ln g | eligibility
@@ -27,6 +28,7 @@ from sphinx.util.docutils import SphinxDirective
 from ..errors import ParseError
 from ..latex import split_top_level
 from .directives import content_line
+from .numbers import formula_uri, number_node
 
 logger = logging.getLogger(__name__)
 
@@ -142,10 +144,15 @@ def _formula_cell(app, fromdocname: str, docname: str, record: dict) -> nodes.No
     para = nodes.paragraph()
     para += nodes.math(rhs, rhs)
     links = nodes.inline(classes=["formula-table-links"])
-    uri = app.builder.get_relative_uri(fromdocname, docname)
-    links += nodes.reference(
-        "", "formula", internal=True, refuri=f"{uri}#equation-{record['label']}"
+    label = record["label"]
+    link = nodes.reference(
+        "", "", internal=True, refuri=formula_uri(app, fromdocname, docname, label)
     )
+    number = number_node(app, docname, label)
+    link += number if number.astext() or app.builder.format == "latex" else nodes.Text("formula")
+    links += link
+    links += nodes.Text(" ")
+    links += nodes.literal(text=label)  # the permanent name, as readers cite it
     links += nodes.Text(" · ")
     ledger = nodes.reference("", "ledger", internal=True, refuri="")
     ledger["mathcheck_ledger_label"] = record["label"]

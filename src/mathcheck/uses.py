@@ -27,9 +27,12 @@ order), from which the Sphinx adapter draws the dependency graph.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 
+from . import distributions
 from . import latex as ast
+from .errors import FormulaError
 from .scope import Scope
 
 
@@ -55,12 +58,9 @@ def definitions_used(nodes: Iterable[ast.Node], scope: Scope, *, own: str = "") 
         for sub in ast.walk(node):
             if isinstance(sub, ast.Sym | ast.Call) and sub.name in scope.definitions:
                 names.add(sub.name)
-            elif isinstance(sub, ast.Softmax) and sub.vector in scope.definitions:
-                names.add(sub.vector)
             elif isinstance(sub, ast.Expect):
-                distribution = scope.distribution_of(sub.var)
-                if distribution is not None:
-                    names.add(distribution.name)
+                with contextlib.suppress(FormulaError):  # the check reports it
+                    names.add(distributions.resolve(sub, scope).definition.name)
     names.discard(own)
     return [d.label for name, d in scope.definitions.items() if name in names]
 

@@ -101,9 +101,17 @@ def relative_error(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def agree(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Per-row agreement within RTOL (relative) or ATOL (absolute)."""
+    """Per-row agreement within RTOL (relative) or ATOL (absolute).
+
+    An infinity agrees only with the same infinity (the tolerance scaled by an infinite value
+    would otherwise let −∞ agree with every number).
+
+    >>> agree(np.array([1.0, -np.inf, np.inf, np.nan]), np.array([1.0 + 1e-12, -3.0, np.inf, 2.0]))
+    array([ True, False,  True, False])
+    """
     with np.errstate(all="ignore"):
-        close = np.abs(a - b) <= ATOL + RTOL * np.maximum(np.abs(a), np.abs(b))
+        finite = np.isfinite(a) & np.isfinite(b)
+        close = finite & (np.abs(a - b) <= ATOL + RTOL * np.maximum(np.abs(a), np.abs(b)))
     both_nan = np.isnan(a) & np.isnan(b)
     same_inf = np.isinf(a) & np.isinf(b) & (np.sign(a) == np.sign(b))
     return close | same_inf | both_nan

@@ -19,7 +19,7 @@ SAMPLE = Path(__file__).parent / "fixtures" / "book" / "sample.md"
 def test_cli_passes_a_true_page_and_lists_each_formula(capsys):
     assert main([str(SAMPLE), "-v"]) == 0
     out = capsys.readouterr().out
-    assert "eq-sample-eligibility: ok (symbolic, numeric, torch" in out
+    assert "eq-sample-eligibility: verified (symbolic, numeric, torch" in out
     assert "0 problem(s)" in out
 
 
@@ -47,6 +47,7 @@ def test_cache_rechecks_only_what_changed(tmp_path):
     cache_file = tmp_path / "cache.json"
     copy = tmp_path / "sample.md"
     shutil.copy(SAMPLE, copy)
+    shutil.copy(SAMPLE.parent / "mathcheck-exemptions.txt", tmp_path)
     assert main([str(copy), "--cache", str(cache_file)]) == 0
     warm = Cache(cache_file)
     page = Page(str(copy), cache=warm)
@@ -90,11 +91,13 @@ def test_unreadable_formulas_say_what_is_wrong(latex, expected):
     assert expected in result.problems[0], result.problems
 
 
-def test_an_exemption_needs_a_reason():
+def test_an_exemption_needs_a_reviewed_reason():
     [result] = check("bernoulli", r"\Delta p = \alpha e", kind="exempt")
     assert result.problems == ["an exemption needs a :reason:"]
+    # tests/ has no list of reviewed reasons: no reason is allowed
     [result] = check("bernoulli", r"\Delta p = \alpha e", kind="exempt", reason="notation")
-    assert result.ok
+    assert "is not one of the reviewed exemption reasons" in result.problems[0]
+    assert "mathcheck-exemptions.txt" in result.problems[0]
 
 
 def test_a_redeclared_index_may_range_up_to_a_later_symbol(tmp_path):
@@ -103,10 +106,12 @@ def test_a_redeclared_index_may_range_up_to_a_later_symbol(tmp_path):
     page.write_text(
         "```{math-claim} eq-a\n"
         ":symbols: K \\in \\{2, 3\\}; l \\in \\{1, \\dots, K\\}\n"
+        ":algebra:\n"
         "l = l\n"
         "```\n\n"
         "```{math-claim} eq-b\n"
         ":symbols: D \\in \\{2, 3\\}; l \\in \\{1, \\dots, D\\}\n"
+        ":algebra:\n"
         "l + D = D + l\n"
         "```\n"
     )

@@ -33,7 +33,11 @@ def test_a_true_page_builds_and_every_formula_is_in_the_ledger(tmp_path):
     for label in ("eq-sample-pmf", "eq-sample-eligibility", "eq-sample-update"):
         assert f"#equation-{label}" in ledger
     assert "notation: an update rule defines an algorithm" in ledger
-    assert "6 display formulas and derivation steps: 5 verified" in ledger
+    assert (
+        "1 definition (1 checked, 0 notation); 1 claim (1 tied to the page, 0 identities); "
+        "3 derivation steps; 0 failing. Apart from these, 1 exempt formula." in ledger
+    )
+    assert "Exemptions may cite only these reviewed reasons" in ledger
     page = (tmp_path / "out" / "html" / "sample.html").read_text()
     assert 'id="equation-eq-sample-eligibility"' in page
     # the formula table shows each cited formula's right-hand side as written on its page
@@ -75,7 +79,7 @@ def test_a_flipped_sign_fails_the_build_with_file_line_label_and_counterexample(
     )
     pattern = (
         rf"sample\.md:{line}: ERROR: eq-sample-eligibility: lhs − rhs ≠ 0 at y=\d, p=[\d.e−-]+ "
-        r"\(lhs [−\d.e]+, rhs [−\d.e]+\)"
+        r"\(lhs [−\d.e]+, rhs [−\d.e]+; relative difference [\d.e-]+ > tolerance 1e-08\)"
     )
     assert re.search(pattern, run.stderr), run.stderr
 

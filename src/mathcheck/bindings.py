@@ -74,7 +74,10 @@ def evaluate(expression: str, ns: dict, rows: int, *, what: str, grad_of: str | 
     if not isinstance(value, torch.Tensor):
         raise FormulaError(f"{what} `{expression}` gave {type(value).__name__}, not a tensor")
     if target is not None:
-        (value,) = torch.autograd.grad(value.sum(), target)
+        grad = None  # a result that does not depend on the target has gradient zero
+        if value.requires_grad:
+            (grad,) = torch.autograd.grad(value.sum(), target, allow_unused=True)
+        value = torch.zeros_like(target) if grad is None else grad
     try:
         return np.broadcast_to(value.detach().double().numpy(), (rows, *value.shape[1:]))
     except ValueError:

@@ -19,6 +19,7 @@ them was decided.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -108,13 +109,41 @@ def notes(evaluated: list[Evaluated]) -> list[tuple[str, str]]:
     return out
 
 
-def fmt(value) -> str:
-    """A number as messages show it: three significant digits, a true minus sign.
+def fmt(value, digits: int = 3) -> str:
+    """A number as messages show it: ``digits`` significant digits, a true minus sign.
 
     >>> fmt(-0.123456), fmt((1, 2.5))
     ('−0.123', '(1, 2.5)')
     """
     if isinstance(value, tuple | list):
-        return "(" + ", ".join(fmt(v) for v in value) + ")"
-    text = f"{float(value):.3g}"
+        return "(" + ", ".join(fmt(v, digits) for v in value) + ")"
+    text = f"{float(value):.{digits}g}"
     return text.replace("-", "−")
+
+
+def fmt_pair(a: float, b: float) -> tuple[str, str]:
+    """Two values with as many digits as it takes to show that they differ (at least 3).
+
+    >>> fmt_pair(0.99999996, 1.0), fmt_pair(-2.76, 2.76)
+    (('0.99999996', '1'), ('−2.76', '2.76'))
+    """
+    digits = 3
+    while digits < 17 and fmt(a, digits) == fmt(b, digits):
+        digits += 1
+    return fmt(a, digits), fmt(b, digits)
+
+
+def disagreement(names: tuple[str, str], a: float, b: float) -> str:
+    """``lhs 0.99999996, rhs 1; relative difference 4e-08 > tolerance 1e-08``: both values, told
+    apart, and by how much they miss the tolerance the check allows.
+
+    >>> disagreement(("lhs", "rhs"), 0.99999996, 1.0)
+    'lhs 0.99999996, rhs 1; relative difference 4e-08 > tolerance 1e-08'
+    """
+    shown = fmt_pair(a, b)
+    error = float(prove.relative_error(np.array([a]), np.array([b]))[0])
+    if math.isinf(error):
+        gap = "one of them is not a number" if math.isnan(a) or math.isnan(b) else "not equal"
+    else:
+        gap = f"relative difference {error:.2g} > tolerance {prove.RTOL:g}"
+    return f"{names[0]} {shown[0]}, {names[1]} {shown[1]}; {gap}"

@@ -24,6 +24,7 @@ from . import latex as ast
 from .domains import (
     DISCRETE,
     Counts,
+    Cube,
     FiniteSet,
     Interval,
     IntRange,
@@ -90,6 +91,8 @@ class Translator:
             assumptions = {"real": True}
             if element is not None and element.integer:
                 assumptions = {"integer": True, "nonnegative": True}
+            elif element is not None and element.lo == 0 and element.lo_closed:
+                assumptions = {"nonnegative": True}  # 0 is in the domain: not positive
             elif element is not None and element.lo >= 0:
                 assumptions = {"positive": True}
             self._symbols[name] = sympy.Symbol(name, **assumptions)
@@ -120,6 +123,10 @@ class Translator:
             ]
             self.constraints[comps[-1]] = self.expr(dom.total) - sum(comps[:-1])
             return comps
+        if isinstance(dom, Cube):
+            values = [float(self.expr(v)) for v in dom.values]
+            element = Interval(min(values), max(values), lo_closed=True, hi_closed=True)
+            return [self.symbol(f"{name}_{i}", element) for i in range(1, self.size(dom.size) + 1)]
         raise ScopeError(f"{pretty(name)} is a scalar; it takes no index")
 
     # --- evaluation ----------------------------------------------------------------------
@@ -136,7 +143,7 @@ class Translator:
             value = env[node.name]
             return value if isinstance(value, list) else None
         decl = self.scope.declarations.get(node.name)
-        if decl is not None and isinstance(decl.domain, Vector | Simplex | Counts):
+        if decl is not None and isinstance(decl.domain, Vector | Simplex | Counts | Cube):
             return self.declared_vector(node.name)
         return None
 
@@ -369,6 +376,9 @@ class Translator:
         elif isinstance(dom, Counts):
             for counts in compositions(self.size(dom.size), self.index(dom.total, env)):
                 yield [sympy.Integer(c) for c in counts]
+        elif isinstance(dom, Cube):
+            values = [self.expr(v, env) for v in dom.values]
+            yield from (list(c) for c in itertools.product(values, repeat=self.size(dom.size)))
         else:
             raise ScopeError(
                 f"an expectation over {pretty(name)} needs a discrete support; got {decl.source}"

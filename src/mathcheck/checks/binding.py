@@ -13,7 +13,7 @@ import numpy as np
 import sympy
 
 from .. import bindings
-from ..evaluation import Evaluated, Subject, fmt
+from ..evaluation import Evaluated, Subject, disagreement
 from ..instances import size_names
 from ..records import Evidence
 from ..translate import Translator
@@ -34,10 +34,10 @@ def compare(
         ns = bindings.namespace(subject.scope, item.assignment, item.columns, sizes)
         return bindings.evaluate(expression, ns, item.rows, what=f":{method}:")
 
-    def failed(item: Evaluated, row: int, ours: float, value: float) -> str:
+    def failed(item: Evaluated, row: int, ours: float, value: float, which: int) -> str:
         return (
             f":{method}: `{expression}` ≠ {what} at {item.point(row)} "
-            f"({what} {fmt(ours)}, {method} {fmt(value)})"
+            f"({disagreement((what, method), ours, value)})"
         )
 
     evaluated = subject.evaluate(lambda t: [build(t)])

@@ -142,7 +142,10 @@ class _Found:
         for token in parser(self.extensions).parse(text + "\n"):
             line = offset + (token.map[0] if token.map else 0) + 1
             if token.type in ("fence", "colon_fence"):
-                self.fence(token.info, token.content, line)
+                content = token.content
+                if token.type == "colon_fence" and content.startswith(":::"):
+                    content = "\n" + content  # as myst-parser does, to tell options from fences
+                self.fence(token.info, content, line)
             elif token.type.startswith("math_block") or token.type == "amsmath":
                 self.stray.append((line, _shown(token)))
             elif token.type == "html_block" and html_display_math(token.content):
@@ -178,6 +181,9 @@ class _Found:
                 self.stray.append((line, "\n".join(body).strip()))
         elif name not in LITERAL:
             _, start = _options(body)
+            if name == "prf:proof" and start < len(body):
+                # sphinx-proof prepends "Proof. " to the first line: a fence there is text
+                body = [*body[:start], f"Proof. {body[start]}", *body[start + 1 :]]
             self.markdown("\n".join(body[start:]), line + start)
 
     def rst(self, lines: list[str], line: int) -> None:

@@ -133,7 +133,7 @@ def fmt_pair(a: float, b: float) -> tuple[str, str]:
     return fmt(a, digits), fmt(b, digits)
 
 
-def disagreement(names: tuple[str, str], a: float, b: float) -> str:
+def disagreement(names: tuple[str, str], a: float, b: float, atol: float = prove.ATOL) -> str:
     """``lhs 0.99999996, rhs 1; relative difference 4e-08 > tolerance 1e-08``: both values, told
     apart, and by how much they miss the tolerance the check allows.
 
@@ -141,7 +141,7 @@ def disagreement(names: tuple[str, str], a: float, b: float) -> str:
     'lhs 0.99999996, rhs 1; relative difference 4e-08 > tolerance 1e-08'
     """
     shown = fmt_pair(a, b)
-    error = float(prove.relative_error(np.array([a]), np.array([b]))[0])
+    error = float(prove.relative_error(np.array([a]), np.array([b]), atol)[0])
     if math.isinf(error):
         gap = "one of them is not a number" if math.isnan(a) or math.isnan(b) else "not equal"
     else:

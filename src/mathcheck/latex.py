@@ -8,7 +8,9 @@ The notation is a subset of LaTeX math with the book's conventions:
   page defined (``g(y; p)``);
 * ``\ln``, ``\log`` (natural), ``\exp``, ``\sqrt``, ``\sigma(\cdot)`` (the logistic function,
   unless the page declares a symbol ``\sigma``), ``\operatorname{softmax}(\theta)_k``,
-  ``\operatorname{logit}``, ``\binom``, ``n!``;
+  ``\operatorname{logit}``, ``\binom``, ``n!``; ``|x|`` (also ``\lvert x \rvert``), the gamma
+  function ``\Gamma(x)`` (unless the page declares a symbol ``\Gamma``) and the beta function
+  ``\operatorname{B}(a, b)``, read as Γ(a) Γ(b) / Γ(a + b);
 * ``\frac{\partial \ln g}{\partial p}``, ``\frac{\partial^{2} f}{\partial p^{2}}``,
   ``\frac{\partial}{\partial \pi_j} f``; ``\sum_{i=1}^{K}``, ``\prod_{i=1}^{K}``;
   ``\delta_{jk}``; ``\mathbb{1}[a = b]``; ``\mathbb{E}_{y}[\dots]`` (expectation over the
@@ -391,7 +393,8 @@ class Parser:
         tok = self.tok
         return (
             tok.kind == "end"
-            or tok.text in {"+", "-", ")", "]", "}", ",", ";", "\\}"}
+            or tok.text in {"+", "-", ")", "]", "}", ",", ";", "\\}", "\\rvert"}
+            or (tok.text == "|" and getattr(self, "_in_abs", 0) > 0)  # closes |x|
             or tok.text in RELATIONS
         )
 
@@ -492,11 +495,27 @@ class Parser:
             return node
         if tok.text == "{":
             return self.group()
+        if tok.text in ("|", "\\lvert"):
+            return self.absolute()
         if tok.kind == "letter":
             return self.symbol_or_call()
         if tok.kind == "cmd":
             return self.command()
         raise self.error(f"unexpected '{tok.text or 'end of formula'}'", hint=self._hint_for(tok))
+
+    def absolute(self) -> Node:
+        """``|x|`` or ``\\lvert x \\rvert`` (not nested: an inner bar would close it)."""
+        opened = self.take()
+        self._in_abs = getattr(self, "_in_abs", 0) + 1
+        try:
+            node = self.expr()
+        finally:
+            self._in_abs -= 1
+        self.expect(
+            "|" if opened.text == "|" else "\\rvert",
+            hint="an absolute value reads |x| or \\lvert x \\rvert",
+        )
+        return Func("abs", node)
 
     def command(self) -> Node:
         tok = self.tok
@@ -533,6 +552,12 @@ class Parser:
             return Delta(left, right)
         if name == "mathbb":
             return self.blackboard()
+        if name == "Gamma" and "Gamma" not in self.symbols and self.peek().text == "(":
+            self.take()
+            self.expect("(")
+            arg = self.expr()
+            self.expect(")")
+            return Func("gamma", arg)
         if name == "sigma" and "sigma" not in self.symbols and self.peek().text == "(":
             self.take()
             self.expect("(")
@@ -584,6 +609,14 @@ class Parser:
             arg = self.expr()
             self.expect(")")
             return Func("sigma" if name == "sigmoid" else "logit", arg)
+        if name == "B":  # the beta function, B(a, b) = Γ(a) Γ(b) / Γ(a + b)
+            self.expect("(", hint="the beta function reads \\operatorname{B}(a, b)")
+            a = self.expr()
+            self.expect(",", hint="the beta function reads \\operatorname{B}(a, b)")
+            b = self.expr()
+            self.expect(")")
+            gamma = Func("gamma", Add((a, b)))
+            return Div(Mul((Func("gamma", a), Func("gamma", b))), gamma)
         raise ParseError(
             f"unknown operator {name}",
             column=start,
@@ -777,8 +810,6 @@ class Parser:
         return indices[0], indices[1]
 
     def _hint_for(self, tok: Token) -> str | None:
-        if tok.text == "|":
-            return "absolute values are not read; write the formula without them"
         if tok.text in ("}", ")", "]"):
             return "a bracket does not match"
         return None

@@ -17,6 +17,8 @@ environments, ``.. math::`` and raw HTML that MathJax would typeset (:func:`html
 ...
 ...   $$ a + b $$
 ... ````{prf:proof}
+... By parts.
+...
 ... ```{math-claim} eq-y
 ... q = q
 ... ```
@@ -26,7 +28,7 @@ environments, ``.. math::`` and raw HTML that MathJax would typeset (:func:`html
 >>> formulas[0].label, formulas[0].line, formulas[0].content_line, formulas[0].latex
 ('eq-x', 2, 4, 'p = p')
 >>> formulas[1].label, formulas[1].line  # inside a directive whose body is MyST
-('eq-y', 10)
+('eq-y', 12)
 >>> stray
 [(8, '$$ a + b $$')]
 """

@@ -52,7 +52,32 @@ def _gamma(x):
     return np.vectorize(_safe_gamma, otypes=[float])(np.asarray(x, dtype=float))
 
 
+def _safe_loggamma(x: float) -> float:
+    try:
+        return math.lgamma(x)
+    except ValueError:  # a pole
+        return math.nan
+
+
+def _polygamma(n, x):
+    """ψ⁽ⁿ⁾(x) element-wise (numpy has no polygamma; sympy's derivatives of Γ need it)."""
+    import mpmath
+
+    def one(order: float, at: float) -> float:
+        try:
+            return float(mpmath.polygamma(int(order), at))
+        except (ValueError, ZeroDivisionError):
+            return math.nan
+
+    return np.vectorize(one, otypes=[float])(np.asarray(n, float), np.asarray(x, float))
+
+
 _NUMPY_EXTRAS = {
+    "gamma": _gamma,
+    "loggamma": np.vectorize(_safe_loggamma, otypes=[float]),
+    "polygamma": _polygamma,
+    "digamma": lambda x: _polygamma(0, x),
+    "beta": lambda a, b: _gamma(a) * _gamma(b) / _gamma(np.asarray(a, float) + b),
     "factorial": lambda x: _gamma(np.asarray(x, dtype=float) + 1),
     "binomial": lambda n, k: (
         _gamma(np.asarray(n, float) + 1)
@@ -91,27 +116,28 @@ def evaluate_precise(
             return float("nan")
 
 
-def relative_error(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def relative_error(a: np.ndarray, b: np.ndarray, atol: float = ATOL) -> np.ndarray:
     """|a − b| scaled by the size of both; equal infinities count as agreement."""
     with np.errstate(all="ignore"):
-        err = np.abs(a - b) / (np.maximum(np.abs(a), np.abs(b)) + ATOL / RTOL)
+        err = np.abs(a - b) / (np.maximum(np.abs(a), np.abs(b)) + atol / RTOL)
     same_inf = np.isinf(a) & np.isinf(b) & (np.sign(a) == np.sign(b))
     err = np.where(same_inf, 0.0, err)
     return np.where(np.isnan(err), np.inf, err)
 
 
-def agree(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Per-row agreement within RTOL (relative) or ATOL (absolute).
+def agree(a: np.ndarray, b: np.ndarray, atol: float = ATOL) -> np.ndarray:
+    """Per-row agreement within RTOL (relative) or ``atol`` (absolute).
 
     An infinity agrees only with the same infinity (the tolerance scaled by an infinite value
-    would otherwise let −∞ agree with every number).
+    would otherwise let −∞ agree with every number). Logarithms of densities are compared
+    with ``atol = RTOL``: an absolute difference ε in ln g is a relative difference ε in g.
 
     >>> agree(np.array([1.0, -np.inf, np.inf, np.nan]), np.array([1.0 + 1e-12, -3.0, np.inf, 2.0]))
     array([ True, False,  True, False])
     """
     with np.errstate(all="ignore"):
         finite = np.isfinite(a) & np.isfinite(b)
-        close = finite & (np.abs(a - b) <= ATOL + RTOL * np.maximum(np.abs(a), np.abs(b)))
+        close = finite & (np.abs(a - b) <= atol + RTOL * np.maximum(np.abs(a), np.abs(b)))
     both_nan = np.isnan(a) & np.isnan(b)
     same_inf = np.isinf(a) & np.isinf(b) & (np.sign(a) == np.sign(b))
     return close | same_inf | both_nan

@@ -32,7 +32,7 @@ from .domains import (
     Vector,
 )
 from .errors import ScopeError
-from .expectation import Support, expectation
+from .expectation import Bound, Support, expectation
 from .scope import Definition, Scope
 
 Value = sympy.Expr | list  # a scalar, or a vector's components
@@ -84,6 +84,7 @@ class Translator:
         self._symbols: dict[str, sympy.Symbol] = {}
         self.constraints: dict[sympy.Symbol, sympy.Expr] = {}
         self.notes: list[tuple[str, str]] = []  # (method, how) per infinite expectation
+        self.bounds: dict[sympy.Symbol, Interval] = {}  # each symbol's declared interval
 
     # --- symbols -------------------------------------------------------------------------
     def symbol(self, name: str, element: Interval | None) -> sympy.Symbol:
@@ -96,6 +97,8 @@ class Translator:
             elif element is not None and element.lo >= 0:
                 assumptions = {"positive": True}
             self._symbols[name] = sympy.Symbol(name, **assumptions)
+            if element is not None:
+                self.bounds[self._symbols[name]] = element
         return self._symbols[name]
 
     def size(self, node: ast.Node) -> int:
@@ -249,6 +252,10 @@ class Translator:
             return 1 / (1 + sympy.exp(-arg))
         if node.name == "logit":
             return sympy.log(arg / (1 - arg))
+        if node.name == "abs":
+            return sympy.Abs(arg)
+        if node.name == "gamma":
+            return sympy.gamma(arg)
         raise ScopeError(f"unknown function {node.name}")  # pragma: no cover - parser guards
 
     def _softmax(self, node: ast.Softmax, env) -> sympy.Expr:
@@ -355,7 +362,13 @@ class Translator:
             dom = decl.domain
             symbol = self.symbol(var, dom)
             support = Support(dom.lo, dom.hi, integer=dom.integer)
-            outcome = expectation(weighted(symbol), symbol, support)
+            integrand = weighted(symbol)
+            bounds = tuple(
+                Bound(s, b.lo, b.hi, b.lo_closed, b.hi_closed)
+                for s, b in self.bounds.items()
+                if s != symbol and s in integrand.free_symbols
+            )
+            outcome = expectation(integrand, symbol, support, bounds)
             note = (outcome.kind(support), outcome.describe(pretty(var), support))
             if note not in self.notes:
                 self.notes.append(note)

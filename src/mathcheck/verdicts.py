@@ -12,6 +12,7 @@ from __future__ import annotations
 import sympy
 
 from . import latex as ast
+from . import prove
 from .checks import autograd, binding, expectations, gradient, normalisation, numeric, symbolic
 from .domains import Counts, Cube, FiniteSet, Interval, IntRange, readable
 from .errors import FormulaError
@@ -74,16 +75,16 @@ def definition(formula: Formula, read: Definition, scope: Scope, seed: int) -> l
         def value(t):
             return sympy.log(t.expr(body))
 
-        what = f"ln {read.name}"
+        what, atol = f"ln {read.name}", prove.RTOL  # ε in ln g is a relative ε in g
     else:
 
         def value(t):
             return t.expr(body)
 
-        what = signature(read)
+        what, atol = signature(read), prove.ATOL
     for method, expression in (("torch", formula.torch), ("package", formula.package)):
         if expression:
-            verdict.evidence.append(binding.compare(subject, value, expression, method, what))
+            verdict.evidence.append(binding.compare(subject, value, expression, method, what, atol))
             verdict.evidence.append(gradient.compare(subject, value, expression, method, what))
     if read.density:
         _require_support(read, scope)

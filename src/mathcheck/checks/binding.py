@@ -12,7 +12,7 @@ from collections.abc import Callable
 import numpy as np
 import sympy
 
-from .. import bindings
+from .. import bindings, prove
 from ..evaluation import Evaluated, Subject, disagreement
 from ..instances import size_names
 from ..records import Evidence
@@ -26,8 +26,12 @@ def compare(
     expression: str,
     method: str,
     what: str,
+    atol: float = prove.ATOL,
 ) -> Evidence:
-    """``build`` (the formula's side) against ``expression`` at every point of every instance."""
+    """``build`` (the formula's side) against ``expression`` at every point of every instance.
+
+    ``atol`` is the absolute tolerance: ``RTOL`` when both are logarithms of a density.
+    """
     sizes = size_names(subject.scope)
 
     def theirs(item: Evaluated) -> np.ndarray:
@@ -37,8 +41,9 @@ def compare(
     def failed(item: Evaluated, row: int, ours: float, value: float, which: int) -> str:
         return (
             f":{method}: `{expression}` ≠ {what} at {item.point(row)} "
-            f"({disagreement((what, method), ours, value)})"
+            f"({disagreement((what, method), ours, value, atol)})"
         )
 
     evaluated = subject.evaluate(lambda t: [build(t)])
-    return numeric.against(evaluated, theirs, method, f"`{expression}` agrees with {what}", failed)
+    passed = f"`{expression}` agrees with {what}"
+    return numeric.against(evaluated, theirs, method, passed, failed, atol)

@@ -59,13 +59,15 @@ def against(
     method: str,
     passed: str,
     failed: Callable[[Evaluated, int, float, float, int], str],
+    atol: float = prove.ATOL,
 ) -> Evidence:
     """Each instance's expressions against the columns of ``reference(instance)``.
 
     ``reference`` gives an array of shape (rows,) for one expression, or (rows, m) for the
     instance's m expressions (a gradient, component by component). ``passed`` is the detail of
     agreement; ``failed(instance, row, ours, theirs, which)`` describes the first point of
-    disagreement (after the 50-digit re-check of ours).
+    disagreement (after the 50-digit re-check of ours). ``atol`` is the absolute tolerance
+    (``RTOL`` when the values are logarithms, see :func:`mathcheck.prove.agree`).
     """
     start = time.perf_counter()
     worst, points, valid, beyond = 0.0, 0, 0, 0
@@ -76,16 +78,16 @@ def against(
         for which in range(theirs_all.shape[1]):
             theirs = theirs_all[:, which]
             ours = item.values[which]
-            suspect = np.flatnonzero(~prove.agree(ours, theirs))
+            suspect = np.flatnonzero(~prove.agree(ours, theirs, atol))
             if suspect.size:
                 ours = item.precise(which, suspect)
             # float64 could not compute the reference where the exact value is finite
             unreachable = ~np.isfinite(theirs) & np.isfinite(ours)
-            bad = ~prove.agree(ours, theirs) & ~unreachable
+            bad = ~prove.agree(ours, theirs, atol) & ~unreachable
             points += item.rows
             beyond += int(unreachable.sum())
             valid += int((np.isfinite(ours) & np.isfinite(theirs)).sum())
-            error = np.where(unreachable, 0.0, prove.relative_error(ours, theirs))
+            error = np.where(unreachable, 0.0, prove.relative_error(ours, theirs, atol))
             worst = max(worst, float(np.max(error, initial=0.0)))
             if bad.any():
                 row = int(np.argmax(bad))

@@ -35,8 +35,8 @@ from __future__ import annotations
 
 import time
 
+from . import hints, verdicts
 from . import latex as ast
-from . import verdicts
 from .cache import Cache, binding_roots, dependencies_digest
 from .domains import Declaration, parse_declarations, readable, split_entries
 from .errors import FormulaError, ScopeError
@@ -93,7 +93,7 @@ class Page:
             else:
                 results, key = self._check(formula)
         except FormulaError as exc:
-            results = [verdicts.result(formula, problems=[str(exc)])]
+            results = [verdicts.result(formula, problems=[str(hints.improve(exc, formula.latex))])]
         if formula.kind == "definition" and not all(r.ok for r in results):
             self._failed(defined_name(formula.latex), formula, "definition")
             outcome = defined_outcome(formula.latex)

@@ -121,3 +121,41 @@ def test_a_redeclared_index_may_range_up_to_a_later_symbol(tmp_path):
         text=True,
     )
     assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_after_a_failed_definition_later_formulas_say_why_they_were_not_checked(tmp_path, capsys):
+    page = tmp_path / "geometric.md"
+    page.write_text(
+        "```{math-def} eq-geometric-pmf\n"
+        ":symbols: k \\in \\mathbb{N}; p \\in (0, 1)\n"
+        "g(k; p) = (1 - p)^{k}\n"  # the normaliser p is missing: the definition fails
+        "```\n\n"
+        "```{math-claim} eq-geometric-eligibility\n"
+        "\\frac{\\partial \\ln g(k; p)}{\\partial p} = \\frac{1}{p} - \\frac{k}{1 - p}\n"
+        "```\n\n"
+        "```{math-claim} eq-geometric-mean\n"
+        "\\mathbb{E}_{k}\\left[ k \\right] = \\frac{1 - p}{p}\n"
+        "```\n\n"
+        "```{math-claim} eq-geometric-broken-domain\n"
+        ":symbols: q \\in (0 1)\n"
+        "q = q\n"
+        "```\n\n"
+        "```{math-claim} eq-geometric-uses-q\n"
+        ":algebra:\n"
+        "q^{2} = q q\n"
+        "```\n"
+    )
+    assert main([str(page)]) == 1
+    out = capsys.readouterr().out
+    assert "eq-geometric-pmf: g does not sum to 1 over k" in out
+    assert (
+        "eq-geometric-eligibility: not checked: it uses g, whose definition eq-geometric-pmf "
+        "(line 1) failed; fix that formula first" in out
+    )
+    assert (
+        "eq-geometric-mean: not checked: it takes an expectation over k, whose density "
+        "eq-geometric-pmf (line 1) failed" in out
+    )
+    assert "eq-geometric-broken-domain: expected ','" in out
+    assert "eq-geometric-uses-q: not checked: it uses q, whose declaration" in out
+    assert "expected ')'" not in out and "no distribution of k" not in out  # no cascade

@@ -53,6 +53,8 @@ import numpy as np
 import sympy
 from sympy.utilities.lambdify import implemented_function
 
+from .prove import MPMATH
+
 SYMBOLIC_SECONDS = 10.0  # sympy's CPU budget per expectation; 0 skips to the numeric method
 TOLERANCE = 1e-10  # relative tolerance of the numeric fallback
 DIGITS = 20  # working precision of the numeric fallback
@@ -363,7 +365,7 @@ def _numeric(integrand: sympy.Expr, var: sympy.Symbol, support: Support) -> Outc
     import mpmath
 
     params = sorted(integrand.free_symbols - {var}, key=lambda s: s.name)
-    f = sympy.lambdify([var, *params], integrand, modules="mpmath")
+    f = sympy.lambdify([var, *params], integrand, modules=MPMATH)
     lo = -mpmath.inf if math.isinf(support.lo) else mpmath.mpf(support.lo)
     hi = mpmath.inf if math.isinf(support.hi) else mpmath.mpf(support.hi)
 

@@ -96,6 +96,19 @@ def evaluate(exprs: list[sympy.Expr], values: dict[sympy.Symbol, np.ndarray], ro
     return [np.broadcast_to(np.asarray(r, dtype=float), (rows,)) for r in results]
 
 
+def _bounded_exp(x):
+    """mpmath's exp, except that an argument beyond 2^64 in size gives ±∞ at once: exp of
+    exp(e^20) would need log₂ of it in bits just to reduce the argument, and never return."""
+    import mpmath
+
+    if mpmath.isfinite(x) and mpmath.mag(x) > 64:
+        return mpmath.inf if x > 0 else mpmath.mpf(0)
+    return mpmath.exp(x)
+
+
+MPMATH = [{"exp": _bounded_exp}, "mpmath"]  # the modules every mpmath evaluation uses
+
+
 def evaluate_precise(
     expr: sympy.Expr, values: dict[sympy.Symbol, np.ndarray], row: int, digits: int = 50
 ) -> float:
@@ -108,7 +121,7 @@ def evaluate_precise(
 
     symbols = sorted(values, key=lambda s: s.name)
     with mpmath.workdps(digits):
-        fn = sympy.lambdify(symbols, expr, modules="mpmath")
+        fn = sympy.lambdify(symbols, expr, modules=MPMATH)
         try:
             value = fn(*(mpmath.mpf(float(values[s][row])) for s in symbols))
             return float(mpmath.re(value))

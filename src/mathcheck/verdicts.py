@@ -84,8 +84,10 @@ def definition(formula: Formula, read: Definition, scope: Scope, seed: int) -> l
         what, atol = signature(read), prove.ATOL
     for method, expression in (("torch", formula.torch), ("package", formula.package)):
         if expression:
-            verdict.evidence.append(binding.compare(subject, value, expression, method, what, atol))
-            verdict.evidence.append(gradient.compare(subject, value, expression, method, what))
+            agrees = binding.compare(subject, value, expression, method, what, atol)
+            verdict.evidence.append(agrees)
+            if agrees.ok:  # a gradient says nothing more about a definition unequal in value
+                verdict.evidence.append(gradient.compare(subject, value, expression, method, what))
     if read.density:
         _require_support(read, scope)
         verdict.evidence.append(normalisation.check(subject, read))

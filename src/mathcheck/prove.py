@@ -97,11 +97,17 @@ def evaluate(exprs: list[sympy.Expr], values: dict[sympy.Symbol, np.ndarray], ro
 
 
 def _bounded_exp(x):
-    """mpmath's exp, except that an argument beyond 2^64 in size gives ±∞ at once: exp of
-    exp(e^20) would need log₂ of it in bits just to reduce the argument, and never return."""
+    """mpmath's exp, except that an argument beyond 2^4096 in size gives ±∞ at once: exp of
+    exp(e^20) would need log₂ of its argument in bits just to reduce it, and never return
+    (exp(−8e87), a log-density's tail, is still computed).
+
+    >>> import mpmath
+    >>> float(mpmath.log(_bounded_exp(mpmath.mpf("-8e87")))), _bounded_exp(mpmath.mpf(2) ** 5000)
+    (-8e+87, mpf('+inf'))
+    """
     import mpmath
 
-    if mpmath.isfinite(x) and mpmath.mag(x) > 64:
+    if mpmath.isfinite(x) and mpmath.mag(x) > 4096:
         return mpmath.inf if x > 0 else mpmath.mpf(0)
     return mpmath.exp(x)
 

@@ -365,7 +365,10 @@ def _numeric(integrand: sympy.Expr, var: sympy.Symbol, support: Support) -> Outc
     import mpmath
 
     params = sorted(integrand.free_symbols - {var}, key=lambda s: s.name)
-    f = sympy.lambdify([var, *params], integrand, modules=MPMATH)
+    # exp(a) exp(−a) as one exp: far out, one factor underflows to 0 as the other overflows,
+    # and their product would be NaN (a density times its own reciprocal, as in g · (∂ ln g)²)
+    combined = sympy.powsimp(integrand, combine="exp")
+    f = sympy.lambdify([var, *params], combined, modules=MPMATH)
     lo = -mpmath.inf if math.isinf(support.lo) else mpmath.mpf(support.lo)
     hi = mpmath.inf if math.isinf(support.hi) else mpmath.mpf(support.hi)
 

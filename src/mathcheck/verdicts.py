@@ -16,7 +16,7 @@ from . import prove
 from .checks import autograd, binding, expectations, gradient, normalisation, numeric, symbolic
 from .domains import Counts, Cube, FiniteSet, Interval, IntRange, readable
 from .errors import FormulaError
-from .evaluation import Subject
+from .evaluation import Subject, notes
 from .exemptions import AllowList
 from .instances import needed_names
 from .reading import Chain, signature
@@ -134,6 +134,20 @@ def chains(formula: Formula, read: list[Chain], scope: Scope, seed: int) -> list
     return results
 
 
+def _why_not_a_number(detail: str, evaluated) -> str:
+    """Where a side is NaN because an expectation could not be computed there, say so."""
+    if "not a number" not in detail and "could be evaluated" not in detail:
+        return ""
+    numeric = [how for method, how in notes(evaluated) if method in ("quadrature", "truncated sum")]
+    if not numeric:
+        return ""
+    return (
+        f"; {numeric[0]} (hint: the numeric method could not reach its tolerance there; an "
+        "equivalent integrand sympy can integrate, e.g. written with fewer nested "
+        "exponentials, is decided exactly)"
+    )
+
+
 def _require_tie(formula: Formula, sides: list[ast.Node], scope: Scope) -> None:
     """Plain algebra passes whatever object it is about: it must say so with ``:algebra:``."""
     tie = touches(sides, scope)
@@ -192,12 +206,16 @@ def _chain(
             results.append(verdict)
         if not value.ok:
             where = f"statement {read.number}: " if several and formula.kind != "derivation" else ""
-            verdict.problems.append(
-                f"{where}step {step}→{step + 1}: expression {step + 1} ≠ expression {step} "
-                f"{value.detail}"
-                if long
-                else f"{where}lhs − rhs ≠ 0 {value.detail}"
-            )
+            detail = value.detail + _why_not_a_number(value.detail, evaluated)
+            if not detail.startswith("at "):  # too few points: nothing was compared
+                verdict.problems.append(f"{where}cannot be checked: {detail}")
+            elif long:
+                verdict.problems.append(
+                    f"{where}step {step}→{step + 1}: expression {step + 1} ≠ expression {step} "
+                    f"{detail}"
+                )
+            else:
+                verdict.problems.append(f"{where}lhs − rhs ≠ 0 {detail}")
     last = results[-1]
     if last.ok:
         last.evidence.extend(expectations.evidence(evaluated))

@@ -263,3 +263,21 @@ def test_the_counts_of_the_battery():
     """Every distribution has true and wrong cases (the figures the issue asks for)."""
     assert len(DISTRIBUTIONS) == 8  # seven families, the geometric in two parameterisations
     assert all(d.true and d.wrong for d in DISTRIBUTIONS)
+
+
+def test_a_half_line_reaches_where_float64_saturates_and_the_evidence_says_so():
+    """θ ∈ (−4, ∞) is sampled up to θ ≈ 150 and at 10⁴, where σ(θ) rounds to 1 and torch's
+    autograd of the geometric log_prob is NaN: those points are left out, and counted."""
+    logits = BY_NAME["geometric-logits"]
+    half_line = Distribution(
+        "geometric-half-line",
+        r"k \in \mathbb{N}; \theta \in (-4, \infty)",
+        logits.density,
+        logits.torch,
+    )
+    page, [definition] = page_of(half_line)
+    assert definition.ok, definition.problems
+    [result] = claim(page, logits.true[0])  # the eligibility: checked against torch autograd
+    assert result.ok, result.problems
+    [autograd] = [e for e in result.evidence if e.method == "torch"]
+    assert "points left out: there the reference is not finite in float64" in autograd.detail

@@ -40,6 +40,10 @@ def test_a_true_page_builds_and_every_formula_is_in_the_ledger(tmp_path):
     assert "Exemptions may cite only these reviewed reasons" in ledger
     page = (tmp_path / "out" / "html" / "sample.html").read_text()
     assert 'id="equation-eq-sample-eligibility"' in page
+    # the claim declares nothing itself: its caption shows the domains its check used
+    captions = re.findall(r'<p class="mathcheck-caption">(.*?)</p>', page, re.S)
+    assert r"\(y \in \{0, 1\}\)" in captions[1] and "✓ verified" in captions[1]
+    assert "Not checked: notation" in captions[2]
     # the formula table shows each cited formula's right-hand side as written on its page
     summary = (tmp_path / "out" / "html" / "summary.html").read_text()
     assert r"\(\frac{y - p}{p (1 - p)}\)" in summary

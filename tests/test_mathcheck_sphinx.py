@@ -83,7 +83,8 @@ def test_a_flipped_sign_fails_the_build_with_file_line_label_and_counterexample(
     )
     pattern = (
         rf"sample\.md:{line}: ERROR: eq-sample-eligibility: lhs − rhs ≠ 0 at y=\d, p=[\d.e−-]+ "
-        r"\(lhs [−\d.e]+, rhs [−\d.e]+; relative difference [\d.e-]+ > tolerance 1e-08\)"
+        r"\(lhs [−\d.e]+, rhs [−\d.e]+; they differ by [\d.e+-]+ \(relative [\d.e+-]+\), "
+        r"beyond the tolerance of 1e-08 relative \+ 1e-10 absolute\)"
     )
     assert re.search(pattern, run.stderr), run.stderr
 

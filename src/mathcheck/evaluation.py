@@ -134,16 +134,21 @@ def fmt_pair(a: float, b: float) -> tuple[str, str]:
 
 
 def disagreement(names: tuple[str, str], a: float, b: float, atol: float = prove.ATOL) -> str:
-    """``lhs 0.99999996, rhs 1; relative difference 4e-08 > tolerance 1e-08``: both values, told
-    apart, and by how much they miss the tolerance the check allows.
+    """``lhs 0.99999996, rhs 1; they differ by 4e-08 (relative 4e-08), beyond the tolerance of
+    1e-08 relative + 1e-10 absolute``: both values, told apart, by how much they differ and
+    what the check allows.
 
-    >>> disagreement(("lhs", "rhs"), 0.99999996, 1.0)
-    'lhs 0.99999996, rhs 1; relative difference 4e-08 > tolerance 1e-08'
+    >>> print(disagreement(("lhs", "rhs"), 0.0016, 0.0032))
+    lhs 0.0016, rhs 0.0032; they differ by 0.0016 (relative 0.5), beyond the tolerance of 1e-08 ...
     """
     shown = fmt_pair(a, b)
-    error = float(prove.relative_error(np.array([a]), np.array([b]), atol)[0])
-    if math.isinf(error):
+    if not (math.isfinite(a) and math.isfinite(b)):
         gap = "one of them is not a number" if math.isnan(a) or math.isnan(b) else "not equal"
     else:
-        gap = f"relative difference {error:.2g} > tolerance {prove.RTOL:g}"
+        difference = abs(a - b)
+        relative = difference / max(abs(a), abs(b))
+        gap = (
+            f"they differ by {difference:.2g} (relative {relative:.2g}), beyond the tolerance "
+            f"of {prove.RTOL:g} relative + {atol:g} absolute"
+        )
     return f"{names[0]} {shown[0]}, {names[1]} {shown[1]}; {gap}"

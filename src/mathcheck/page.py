@@ -28,7 +28,7 @@ Two rules belong to the page, because they are about order:
 >>> [r] = page.check(Formula("claim", "eq-bad", lhs + r" = \frac{p - y}{p (1 - p)}",
 ...     "docs/example.md", 12, 13))
 >>> print(r.messages()[0])
-docs/example.md:12: eq-bad: lhs − rhs ≠ 0 at y=0, p=0.637 (lhs −2.75, rhs 2.75; relative ...
+docs/example.md:12: eq-bad: lhs − rhs ≠ 0 at y=0, p=0.637 (lhs −2.75, rhs 2.75; they differ ...
 """
 
 from __future__ import annotations

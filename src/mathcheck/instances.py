@@ -235,14 +235,25 @@ def instances(scope: Scope, names: list[str], seed: int = 0) -> list[dict[str, o
 
 
 def _interval_sample(dom: Interval, rng: np.random.Generator, n: int) -> np.ndarray:
+    """Random points of an interval.
+
+    ℝ: normal around 0 (σ = 3). A half-line from 0 or beyond it, such as a rate or a scale in
+    (0, ∞), spans orders of magnitude: log-uniform, lo + e^u with u in (−5, 5). A half-line
+    from a negative bound, such as a logit in (−4, ∞), is a location: sampled as ℝ is, folded
+    at the bound, so it stays where float64 still tells σ(θ) from 1. (Mirrored for (−∞, hi).)
+    """
     lo, hi = dom.lo, dom.hi
     if dom.integer:
         return rng.integers(0, 30, n).astype(float)
     if math.isinf(lo) and math.isinf(hi):
         return rng.normal(0.0, 3.0, n)
     if math.isinf(hi):
+        if lo < 0:
+            return lo + np.abs(rng.normal(0.0, 3.0, n) - lo)
         return lo + np.exp(rng.uniform(-5.0, 5.0, n))
     if math.isinf(lo):
+        if hi > 0:
+            return hi - np.abs(hi - rng.normal(0.0, 3.0, n))
         return hi - np.exp(rng.uniform(-5.0, 5.0, n))
     return rng.uniform(lo, hi, n)
 
@@ -250,7 +261,8 @@ def _interval_sample(dom: Interval, rng: np.random.Generator, n: int) -> np.ndar
 def _interval_edges(dom: Interval) -> list[float]:
     """Points at the ends of an interval: a closed end itself; an open end a hair inside
     (10⁻⁶ of the width, and never so close that float64 rounds it onto the excluded bound);
-    an infinite end far out (±20 on ℝ, 10⁴ beyond a finite bound).
+    an infinite end far out (±20 on ℝ and on a half-line from a negative bound, 10⁴ beyond a
+    bound of 0 or more).
 
     >>> _interval_edges(Interval(0.0, 1.0)), _interval_edges(Interval(0.0, math.inf, True))
     ([1e-06, 0.999999], [0.0, 10000.0])
@@ -265,9 +277,11 @@ def _interval_edges(dom: Interval) -> list[float]:
         return [-20.0, 20.0]
     width = hi - lo if math.isfinite(hi - lo) else 1.0
     if math.isinf(hi):
-        return [_inside(lo, math.inf, dom.lo_closed, width), lo + 1e4]
+        far = max(20.0, lo + 20.0) if lo < 0 else lo + 1e4  # a location as on ℝ; a scale far
+        return [_inside(lo, math.inf, dom.lo_closed, width), far]
     if math.isinf(lo):
-        return [hi - 1e4, _inside(hi, -math.inf, dom.hi_closed, width)]
+        far = min(-20.0, hi - 20.0) if hi > 0 else hi - 1e4
+        return [far, _inside(hi, -math.inf, dom.hi_closed, width)]
     return [_inside(lo, hi, dom.lo_closed, width), _inside(hi, lo, dom.hi_closed, width)]
 
 

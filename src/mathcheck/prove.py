@@ -115,24 +115,36 @@ def _bounded_exp(x):
 MPMATH = [{"exp": _bounded_exp}, "mpmath"]  # the modules every mpmath evaluation uses
 
 
-def evaluate_precise(
-    expr: sympy.Expr, values: dict[sympy.Symbol, np.ndarray], row: int, digits: int = 50
-) -> float:
-    """Re-evaluate one row with ``digits`` significant digits (mpmath).
+PRECISE_DIGITS = (50, 200, 1000, 5000)  # tried in turn while the value is not a finite number
+
+
+def evaluate_precise(expr: sympy.Expr, values: dict[sympy.Symbol, np.ndarray], row: int) -> float:
+    """Re-evaluate one row with 50 significant digits (mpmath), or more while that is not
+    enough for a finite value.
 
     Float64 loses everything to cancellation in naive forms such as 1 − σ(20); a row that
-    disagrees in float64 is re-evaluated here before it counts as a counter-example.
+    disagrees in float64 is re-evaluated here before it counts as a counter-example. At
+    θ = 144, 1 − σ(θ) ≈ 3e−63 is 0 even with 50 digits; 200 tell it apart.
+
+    >>> theta = sympy.Symbol("theta", real=True)
+    >>> naive = 1 / (1 - 1 / (1 + sympy.exp(-theta)))
+    >>> evaluate_precise(naive, {theta: np.array([144.0])}, 0) > 1e62
+    True
     """
     import mpmath
 
     symbols = sorted(values, key=lambda s: s.name)
-    with mpmath.workdps(digits):
-        fn = sympy.lambdify(symbols, expr, modules=MPMATH)
-        try:
-            value = fn(*(mpmath.mpf(float(values[s][row])) for s in symbols))
-            return float(mpmath.re(value))
-        except (ZeroDivisionError, ValueError, OverflowError):
-            return float("nan")
+    fn = sympy.lambdify(symbols, expr, modules=MPMATH)
+    value = float("nan")
+    for digits in PRECISE_DIGITS:
+        with mpmath.workdps(digits):
+            try:
+                value = float(mpmath.re(fn(*(mpmath.mpf(float(values[s][row])) for s in symbols))))
+            except (ZeroDivisionError, ValueError, OverflowError):
+                value = float("nan")
+        if math.isfinite(value):
+            return value
+    return value
 
 
 def relative_error(a: np.ndarray, b: np.ndarray, atol: float = ATOL) -> np.ndarray:

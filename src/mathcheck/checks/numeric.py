@@ -78,7 +78,9 @@ def against(
         for which in range(theirs_all.shape[1]):
             theirs = theirs_all[:, which]
             ours = item.values[which]
-            suspect = np.flatnonzero(~prove.agree(ours, theirs, atol))
+            # a disagreement, or a reference float64 could not compute (even where ours
+            # overflowed alike): our side's exact value decides
+            suspect = np.flatnonzero(~prove.agree(ours, theirs, atol) | ~np.isfinite(theirs))
             if suspect.size:
                 ours = item.precise(which, suspect)
             # float64 could not compute the reference where the exact value is finite
@@ -98,13 +100,27 @@ def against(
             f" ({beyond} of {points} points left out: there the reference is not finite in "
             "float64 though the formula's exact value is)"
         )
-    return _enough(method, points, valid, worst, start, passed)
+    return _enough(method, points, valid, worst, start, passed, beyond)
 
 
-def _enough(method: str, points: int, valid: int, worst: float, start: float, detail: str):
-    """The evidence, unless too few points could be evaluated for it to mean anything."""
+def _enough(
+    method: str,
+    points: int,
+    valid: int,
+    worst: float,
+    start: float,
+    detail: str,
+    explained: int = 0,
+):
+    """The evidence, unless too few points could be evaluated for it to mean anything.
+
+    Points left out for a stated reason (``explained``: float64 cannot compute the reference
+    there) count towards the points a check needs, but at least half of them must still have
+    been compared.
+    """
     seconds = time.perf_counter() - start
-    if valid < min(N_RANDOM, points) or valid == 0:
+    needed = min(N_RANDOM, points)
+    if valid + explained < needed or valid < needed / 2 or valid == 0:
         detail = (
             f"only {valid} of {points} points could be evaluated (both sides finite); a check "
             f"needs {min(N_RANDOM, max(points, 1))}"

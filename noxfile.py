@@ -297,6 +297,13 @@ def mathcheck(session: nox.Session) -> None:
     session.run("python", "-m", "mathcheck", *paths, env={"PYTHONHASHSEED": "0"})
 
 
+@nox.session
+def adversarial(session: nox.Session) -> None:
+    """Wrong edits of every kind of soundness hole applied to the book's pages: none may pass."""
+    install(session, "mathcheck")
+    session.run("python", "benchmarks/adversarial.py", env={"PYTHONHASHSEED": "0"})
+
+
 if os.environ.get("CI"):
     # CI runs on a clean checkout; never reuse anything a previous run may have left.
     nox.options.reuse_venv = "no"

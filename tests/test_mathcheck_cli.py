@@ -19,7 +19,7 @@ SAMPLE = Path(__file__).parent / "fixtures" / "book" / "sample.md"
 def test_cli_passes_a_true_page_and_lists_each_formula(capsys):
     assert main([str(SAMPLE), "-v"]) == 0
     out = capsys.readouterr().out
-    assert "eq-sample-eligibility: ok (symbolic, numeric, torch" in out
+    assert "eq-sample-eligibility: verified (symbolic, numeric, torch" in out
     assert "0 problem(s)" in out
 
 
@@ -47,6 +47,7 @@ def test_cache_rechecks_only_what_changed(tmp_path):
     cache_file = tmp_path / "cache.json"
     copy = tmp_path / "sample.md"
     shutil.copy(SAMPLE, copy)
+    shutil.copy(SAMPLE.parent / "mathcheck-exemptions.txt", tmp_path)
     assert main([str(copy), "--cache", str(cache_file)]) == 0
     warm = Cache(cache_file)
     page = Page(str(copy), cache=warm)
@@ -90,11 +91,13 @@ def test_unreadable_formulas_say_what_is_wrong(latex, expected):
     assert expected in result.problems[0], result.problems
 
 
-def test_an_exemption_needs_a_reason():
+def test_an_exemption_needs_a_reviewed_reason():
     [result] = check("bernoulli", r"\Delta p = \alpha e", kind="exempt")
     assert result.problems == ["an exemption needs a :reason:"]
+    # tests/ has no list of reviewed reasons: no reason is allowed
     [result] = check("bernoulli", r"\Delta p = \alpha e", kind="exempt", reason="notation")
-    assert result.ok
+    assert "is not one of the reviewed exemption reasons" in result.problems[0]
+    assert "mathcheck-exemptions.txt" in result.problems[0]
 
 
 def test_a_redeclared_index_may_range_up_to_a_later_symbol(tmp_path):
@@ -103,10 +106,12 @@ def test_a_redeclared_index_may_range_up_to_a_later_symbol(tmp_path):
     page.write_text(
         "```{math-claim} eq-a\n"
         ":symbols: K \\in \\{2, 3\\}; l \\in \\{1, \\dots, K\\}\n"
+        ":algebra:\n"
         "l = l\n"
         "```\n\n"
         "```{math-claim} eq-b\n"
         ":symbols: D \\in \\{2, 3\\}; l \\in \\{1, \\dots, D\\}\n"
+        ":algebra:\n"
         "l + D = D + l\n"
         "```\n"
     )
@@ -133,3 +138,41 @@ def test_a_binding_may_name_several_modules_of_one_package():
     assert run.returncode == 0, run.stderr
     # ln 0.25 − (ln 0.25 − 0.25 − ln 1!) = 0.25
     assert run.stdout.strip() == "0.25"
+
+
+def test_after_a_failed_definition_later_formulas_say_why_they_were_not_checked(tmp_path, capsys):
+    page = tmp_path / "geometric.md"
+    page.write_text(
+        "```{math-def} eq-geometric-pmf\n"
+        ":symbols: k \\in \\mathbb{N}; p \\in (0, 1)\n"
+        "g(k; p) = (1 - p)^{k}\n"  # the normaliser p is missing: the definition fails
+        "```\n\n"
+        "```{math-claim} eq-geometric-eligibility\n"
+        "\\frac{\\partial \\ln g(k; p)}{\\partial p} = \\frac{1}{p} - \\frac{k}{1 - p}\n"
+        "```\n\n"
+        "```{math-claim} eq-geometric-mean\n"
+        "\\mathbb{E}_{k}\\left[ k \\right] = \\frac{1 - p}{p}\n"
+        "```\n\n"
+        "```{math-claim} eq-geometric-broken-domain\n"
+        ":symbols: q \\in (0 1)\n"
+        "q = q\n"
+        "```\n\n"
+        "```{math-claim} eq-geometric-uses-q\n"
+        ":algebra:\n"
+        "q^{2} = q q\n"
+        "```\n"
+    )
+    assert main([str(page)]) == 1
+    out = capsys.readouterr().out
+    assert "eq-geometric-pmf: g does not sum to 1 over k" in out
+    assert (
+        "eq-geometric-eligibility: not checked: it uses g, whose definition eq-geometric-pmf "
+        "(line 1) failed; fix that formula first" in out
+    )
+    assert (
+        "eq-geometric-mean: not checked: it takes an expectation over k, whose density "
+        "eq-geometric-pmf (line 1) failed" in out
+    )
+    assert "eq-geometric-broken-domain: expected ','" in out
+    assert "eq-geometric-uses-q: not checked: it uses q, whose declaration" in out
+    assert "expected ')'" not in out and "no distribution of k" not in out  # no cascade

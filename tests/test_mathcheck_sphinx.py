@@ -33,9 +33,17 @@ def test_a_true_page_builds_and_every_formula_is_in_the_ledger(tmp_path):
     for label in ("eq-sample-pmf", "eq-sample-eligibility", "eq-sample-update"):
         assert f"#equation-{label}" in ledger
     assert "notation: an update rule defines an algorithm" in ledger
-    assert "6 display formulas and derivation steps: 5 verified" in ledger
+    assert (
+        "1 definition (1 checked, 0 notation); 1 claim (1 tied to the page, 0 identities); "
+        "3 derivation steps; 0 failing. Apart from these, 1 exempt formula." in ledger
+    )
+    assert "Exemptions may cite only these reviewed reasons" in ledger
     page = (tmp_path / "out" / "html" / "sample.html").read_text()
     assert 'id="equation-eq-sample-eligibility"' in page
+    # the claim declares nothing itself: its caption shows the domains its check used
+    captions = re.findall(r'<p class="mathcheck-caption">(.*?)</p>', page, re.S)
+    assert r"\(y \in \{0, 1\}\)" in captions[1] and "✓ verified" in captions[1]
+    assert "Not checked: notation" in captions[2]
     # the formula table shows each cited formula's right-hand side as written on its page
     summary = (tmp_path / "out" / "html" / "summary.html").read_text()
     assert r"\(\frac{y - p}{p (1 - p)}\)" in summary
@@ -75,7 +83,8 @@ def test_a_flipped_sign_fails_the_build_with_file_line_label_and_counterexample(
     )
     pattern = (
         rf"sample\.md:{line}: ERROR: eq-sample-eligibility: lhs − rhs ≠ 0 at y=\d, p=[\d.e−-]+ "
-        r"\(lhs [−\d.e]+, rhs [−\d.e]+\)"
+        r"\(lhs [−\d.e]+, rhs [−\d.e]+; they differ by [\d.e+-]+ \(relative [\d.e+-]+\), "
+        r"beyond the tolerance of 1e-08 relative \+ 1e-10 absolute\)"
     )
     assert re.search(pattern, run.stderr), run.stderr
 
@@ -88,10 +97,10 @@ def test_an_unverified_display_formula_fails_the_build(tmp_path):
 
 def test_an_unreadable_formula_names_the_column_and_a_hint(tmp_path):
     run = build(
-        tmp_path, lambda text: text.replace(r"\frac{y - p}{p (1 - p)}", r"\frac{y - p}{p \int 1}")
+        tmp_path, lambda text: text.replace(r"\frac{y - p}{p (1 - p)}", r"\frac{y - p}{p \wp}")
     )
     assert run.returncode != 0
-    assert r"eq-sample-eligibility: \int is not read by the verifier at column" in run.stderr
+    assert r"eq-sample-eligibility: \wp is not read by the verifier at column" in run.stderr
     assert "hint:" in run.stderr
 
 

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from .cache import Cache
+from .exemptions import AllowList
 from .myst import extract
 from .page import Page
 
@@ -45,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     for path in files:
         source = _display(path)
         formulas, stray = extract(path.read_text(encoding="utf-8"), source)
-        page = Page(source, cache=cache)
+        page = Page(source, cache=cache, exemptions=AllowList.find(path))
         for line, text in stray:
             problems += 1
             print(
@@ -61,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
                 if args.verbose and result.ok:
                     step = f" step {result.step}" if result.step else ""
                     print(
-                        f"{result.source}:{result.line}: {result.label}{step}: ok "
+                        f"{result.source}:{result.line}: {result.label}{step}: {result.status} "
                         f"({', '.join(result.methods)}; {result.points} points)"
                     )
     if cache:

@@ -79,14 +79,23 @@ def evaluate(expression: str, ns: dict, rows: int, *, what: str, grad_of: str | 
     if grad_of is not None:
         target = local[grad_of].clone().requires_grad_(True)
         local[grad_of] = target
+    # an index is an int64 tensor (it may index), and torch computes lgamma(int) in its default
+    # dtype: float64 then, or a count k would cost torch.distributions' log_prob 8 digits
+    previous = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)
     try:
         value = eval(compile(expression, f"<{what}>", "eval"), glob, local)
     except Exception as exc:  # the author's expression: report whatever it raised
         raise FormulaError(f"{what} `{expression}` raised {type(exc).__name__}: {exc}") from None
+    finally:
+        torch.set_default_dtype(previous)
     if not isinstance(value, torch.Tensor):
         raise FormulaError(f"{what} `{expression}` gave {type(value).__name__}, not a tensor")
     if target is not None:
-        (value,) = torch.autograd.grad(value.sum(), target)
+        grad = None  # a result that does not depend on the target has gradient zero
+        if value.requires_grad:
+            (grad,) = torch.autograd.grad(value.sum(), target, allow_unused=True)
+        value = torch.zeros_like(target) if grad is None else grad
     try:
         return np.broadcast_to(value.detach().double().numpy(), (rows, *value.shape[1:]))
     except ValueError:

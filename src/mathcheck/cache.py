@@ -9,6 +9,7 @@ A cold build (no cache file) re-checks everything; failures are never cached.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import importlib.metadata
@@ -127,14 +128,7 @@ class Cache:
             roots |= binding_roots(expression)
         parts = [
             dependencies_digest(roots),
-            formula.kind,
-            formula.label,
-            formula.latex,
-            formula.symbols,
-            formula.torch,
-            formula.package,
-            formula.source,
-            str(formula.line),
+            json.dumps(dataclasses.asdict(formula), sort_keys=True),  # every option, as written
             scope.fingerprint(),
         ]
         return hashlib.sha256("\x00".join(parts).encode()).hexdigest()

@@ -17,6 +17,12 @@ symbol of its own. A map from finite sets is a table of values, one symbol per a
 table the sampler draws is checked); a map from an interval is a polynomial of degree
 ``MAP_DEGREE`` with free coefficients.
 
+A domain must leave something to check. An interval narrower than ``MIN_WIDTH`` of its scale
+is refused: at the verifier's tolerance every formula close to the true one would pass there.
+A finite set may not repeat a value. (An integer range whose bounds are symbols, such as
+``\{K + 1, \dots, K\}``, can only be found empty when it is instantiated: a check with no
+instance at all fails there.)
+
 >>> decls = parse_declarations(r"y \in \{0, 1\}; p \in (0, 1)")
 >>> [(d.name, type(d.domain).__name__) for d in decls]
 [('y', 'FiniteSet'), ('p', 'Interval')]
@@ -26,10 +32,17 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
+import unicodedata
 from dataclasses import dataclass
 
 from .errors import ParseError
 from .latex import Node, Num, Parser, Sym, _composite, _symbol_name
+
+# An interval must be at least this wide relative to max(1, |lo|, |hi|): a formula that agrees
+# with the true one to second order at the interval's middle then still differs at its edges by
+# (MIN_WIDTH / 2)² ≈ 2.5e-7, far above the numeric check's relative tolerance of 1e-8.
+MIN_WIDTH = 1e-3
 
 
 @dataclass(frozen=True)
@@ -136,9 +149,14 @@ VECTORS = (Vector, Simplex, Counts)
 
 @dataclass(frozen=True)
 class Declaration:
+    """``name \\in domain``. ``source`` is the whole entry as written (``j, k \\in \\{1, \\dots,
+    K\\}``); ``latex`` declares this one name as a caption shows it (``k \\in \\{1, \\dots, K\\}``).
+    """
+
     name: str
     domain: Domain
     source: str
+    latex: str = ""
 
 
 def parse_declarations(text: str) -> list[Declaration]:
@@ -146,13 +164,19 @@ def parse_declarations(text: str) -> list[Declaration]:
 
     >>> [d.name for d in parse_declarations(r"j, k \in \{1, \dots, K\}")]
     ['j', 'k']
+    >>> parse_declarations(r"\theta, \bar{r} \in \mathbb{R}")[1].latex
+    '\\bar{r} \\in \\mathbb{R}'
     >>> parse_declarations(r"p \in (0 1)")
     Traceback (most recent call last):
     ...
     mathcheck.errors.ParseError: expected ',' but found '1' in "p \in (0 1)" ...
+    >>> parse_declarations(r"p \in (0.499999999, 0.500000001)")
+    Traceback (most recent call last):
+    ...
+    mathcheck.errors.ParseError: a degenerate interval: (0.499999999, 0.500000001) is narrower ...
     """
     declarations: list[Declaration] = []
-    for entry in _split_entries(text):
+    for entry in split_entries(text):
         parser = _DomainParser(entry)
         try:
             names, domain = parser.declaration()
@@ -160,11 +184,15 @@ def parse_declarations(text: str) -> list[Declaration]:
             raise ParseError(
                 f'{exc.message} in "{entry}"', column=exc.column, hint=exc.hint
             ) from None
-        declarations.extend(Declaration(name, domain, entry) for name in names)
+        shown = entry[parser.domain_start :].strip()
+        declarations.extend(
+            Declaration(name, domain, entry, f"{written} {parser.relation} {shown}")
+            for name, written in names
+        )
     return declarations
 
 
-def _split_entries(text: str) -> list[str]:
+def split_entries(text: str) -> list[str]:
     entries, depth, start = [], 0, 0
     i = 0
     while i < len(text):
@@ -188,24 +216,33 @@ class _DomainParser(Parser):
     def __init__(self, latex: str):
         super().__init__(latex, functions=set())
 
-    def declaration(self) -> tuple[list[str], Domain]:
+    def declaration(self) -> tuple[list[tuple[str, str]], Domain]:
+        """The declared names (each with its LaTeX as written) and their domain."""
         names = [self.name()]
         while self.at(","):
             self.take()
             names.append(self.name())
         if self.at("\\colon") or self.at(":"):
             self.take()
+            self.relation, self.domain_start = "\\colon", self.tok.pos
             domain = self.map()
         else:
             self.expect(
                 "\\in", hint="declare a symbol as name \\in domain, a map as f \\colon A \\to B"
             )
+            self.relation, self.domain_start = "\\in", self.tok.pos
             domain = self.domain()
         if self.tok.kind != "end":
             raise self.error(f"unexpected '{self.tok.text}' after the domain")
         return names, domain
 
-    def name(self) -> str:
+    def name(self) -> tuple[str, str]:
+        """A declared name, and its LaTeX as written."""
+        start = self.tok.pos
+        name = self._name()
+        return name, self.latex[start : self.tok.pos].strip()
+
+    def _name(self) -> str:
         if self.peek().text == "^" and _symbol_name(self.tok) is not None:
             superscript = self._declared_superscript()
             if superscript is not None:
@@ -302,8 +339,8 @@ class _DomainParser(Parser):
             return Simplex(size=_plus_one(dim))
         raise self.error(
             f"cannot read domain starting with '{tok.text}'",
-            hint="domains: \\{0, 1\\}, \\{1, \\dots, K\\}, (0, 1), \\mathbb{R}^{K}, "
-            "(0, \\infty)^{K}, \\Delta^{K-1}",
+            hint="domains: \\{0, 1\\}, \\{1, \\dots, K\\}, (0, 1), \\mathbb{R}, \\mathbb{N}, "
+            "\\mathbb{R}^{K}, (0, \\infty)^{K}, \\Delta^{K-1}, \\{0, 1\\}^{M}",
         )
 
     def power(self, element: Interval) -> Domain:
@@ -335,7 +372,18 @@ class _DomainParser(Parser):
             raise self.error("an interval ends with ')' or ']'")
         hi_closed = self.take().text == "]"
         if lo >= hi:
-            raise self.error(f"empty interval: {lo} ≥ {hi}")
+            raise self.error(
+                f"empty interval: {_fmt(lo)} ≥ {_fmt(hi)}", hint="write the lower bound first"
+            )
+        scale = max(1.0, *(abs(x) for x in (lo, hi) if math.isfinite(x)))
+        if hi - lo < MIN_WIDTH * scale:
+            raise self.error(
+                f"a degenerate interval: ({_fmt(lo)}, {_fmt(hi)}) is narrower than {MIN_WIDTH:g} "
+                f"of its scale {_fmt(scale)}, so a check there cannot tell a formula from an "
+                "approximation of it",
+                hint="declare the symbol's whole domain, e.g. p \\in (0, 1); a formula that "
+                "holds at one value is a claim about that value, with the value written in it",
+            )
         return Interval(lo, hi, lo_closed, hi_closed)
 
     def bound(self) -> float:
@@ -366,9 +414,19 @@ class _DomainParser(Parser):
                 self.expect("\\}")
                 if len(values) != 1:
                     raise self.error("an integer range reads \\{1, \\dots, K\\}")
+                lo, hi = _number(values[0]), _number(last)
+                if lo is not None and hi is not None and lo > hi:
+                    raise self.error(
+                        "an empty integer range: it has no value to check",
+                        hint="write the lower bound first, as in \\{1, \\dots, K\\}",
+                    )
                 return IntRange(values[0], last)
             values.append(self.expr())
         self.expect("\\}")
+        if len(set(values)) != len(values):
+            raise self.error(
+                "a finite set lists a value twice", hint="list each value once: \\{0, 1\\}"
+            )
         return FiniteSet(tuple(values))
 
     def counts(self) -> Counts:
@@ -407,7 +465,51 @@ def _plus_one(node: Node) -> Node:
     return Add((node, Num("1")))
 
 
+_READABLE = {
+    "\\in": "∈",
+    "\\{": "{",
+    "\\}": "}",
+    "\\dots": "…",
+    "\\ldots": "…",
+    "\\cdots": "…",
+    "\\infty": "∞",
+    "\\mathbb{R}": "ℝ",
+    "\\mathbb{N}": "ℕ",
+    "\\Delta": "Δ",
+}
+
+
+def readable(latex: str) -> str:
+    r"""A declaration as a message shows it: ``\theta \in (0, \infty)`` → ``θ ∈ (0, ∞)``.
+
+    >>> readable(r"k \in \{1, \dots, K\}"), readable(r"\theta \in \mathbb{R}^{K}")
+    ('k ∈ {1, …, K}', 'θ ∈ ℝ^{K}')
+    """
+    for command, shown in _READABLE.items():
+        latex = latex.replace(command, shown)
+
+    def greek(match: re.Match) -> str:
+        case = "CAPITAL" if match[1][0].isupper() else "SMALL"
+        try:
+            return unicodedata.lookup(f"GREEK {case} LETTER {match[1].upper()}")
+        except KeyError:
+            return match[0]
+
+    return re.sub(r"\\([A-Za-z]+)", greek, latex)
+
+
+def _number(node: Node) -> float | None:
+    """The value of a literal integer bound (``3``, ``-1``), else None."""
+    from .latex import Neg
+
+    if isinstance(node, Num):
+        return float(node.value)
+    if isinstance(node, Neg) and isinstance(node.arg, Num):
+        return -float(node.arg.value)
+    return None
+
+
 def _fmt(x: float) -> str:
     if math.isinf(x):
         return "∞" if x > 0 else "−∞"
-    return f"{x:g}"
+    return f"{x:.12g}"

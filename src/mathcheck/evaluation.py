@@ -20,6 +20,7 @@ them was decided. Expressions that are vectors or matrices (of one shape) give o
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -144,13 +145,46 @@ def notes(evaluated: list[Evaluated]) -> list[tuple[str, str]]:
     return out
 
 
-def fmt(value) -> str:
-    """A number as messages show it: three significant digits, a true minus sign.
+def fmt(value, digits: int = 3) -> str:
+    """A number as messages show it: ``digits`` significant digits, a true minus sign.
 
     >>> fmt(-0.123456), fmt((1, 2.5))
     ('−0.123', '(1, 2.5)')
     """
     if isinstance(value, tuple | list):
-        return "(" + ", ".join(fmt(v) for v in value) + ")"
-    text = f"{float(value):.3g}"
+        return "(" + ", ".join(fmt(v, digits) for v in value) + ")"
+    text = f"{float(value):.{digits}g}"
     return text.replace("-", "−")
+
+
+def fmt_pair(a: float, b: float) -> tuple[str, str]:
+    """Two values with as many digits as it takes to show that they differ (at least 3).
+
+    >>> fmt_pair(0.99999996, 1.0), fmt_pair(-2.76, 2.76)
+    (('0.99999996', '1'), ('−2.76', '2.76'))
+    """
+    digits = 3
+    while digits < 17 and fmt(a, digits) == fmt(b, digits):
+        digits += 1
+    return fmt(a, digits), fmt(b, digits)
+
+
+def disagreement(names: tuple[str, str], a: float, b: float, atol: float = prove.ATOL) -> str:
+    """``lhs 0.99999996, rhs 1; they differ by 4e-08 (relative 4e-08), beyond the tolerance of
+    1e-08 relative + 1e-10 absolute``: both values, told apart, by how much they differ and
+    what the check allows.
+
+    >>> print(disagreement(("lhs", "rhs"), 0.0016, 0.0032))
+    lhs 0.0016, rhs 0.0032; they differ by 0.0016 (relative 0.5), beyond the tolerance of 1e-08 ...
+    """
+    shown = fmt_pair(a, b)
+    if not (math.isfinite(a) and math.isfinite(b)):
+        gap = "one of them is not a number" if math.isnan(a) or math.isnan(b) else "not equal"
+    else:
+        difference = abs(a - b)
+        relative = difference / max(abs(a), abs(b))
+        gap = (
+            f"they differ by {difference:.2g} (relative {relative:.2g}), beyond the tolerance "
+            f"of {prove.RTOL:g} relative + {atol:g} absolute"
+        )
+    return f"{names[0]} {shown[0]}, {names[1]} {shown[1]}; {gap}"

@@ -6,16 +6,22 @@ exact integral of density × body over the declared interval: over ℝ, a polyno
 Gaussian is integrated by completing the square (exact and fast), anything else goes to
 ``sympy.integrate``; when ``y`` is declared in ℕ it is the exact infinite sum from 0
 (``sympy.summation``, term by term). The parameters' sympy symbols carry their declared
-domains as assumptions (``σ ∈ (0, ∞)`` is positive), which is what lets sympy decide.
+domains as assumptions (``σ ∈ (0, ∞)`` is positive), which is what lets sympy decide; where
+sympy answers with a condition (a geometric series converges for ``|p − 1| < 1``), the
+condition is decided on the parameters' declared bounds (:func:`decide`: ``sympy.refine``,
+then ``solveset`` over the declared interval), so a series that converges on the whole
+declared domain is exact there.
 
-Where sympy cannot decide within ``SYMBOLIC_SECONDS`` (or returns an unevaluated or
-conditional answer), the expectation becomes an opaque function of the parameters that is
-evaluated numerically at each sample point: ``mpmath.quad`` (tanh-sinh, 20 digits, split at
-the point's parameter values and their sums with its
-positive ones) for integrals, a direct summation to relative tolerance
-``TOLERANCE`` for sums. A point where that method cannot reach ``TOLERANCE`` evaluates to NaN,
-so it can never pass silently. The method that decided is returned with the value, and the
-evidence of the formula names it.
+Where sympy cannot decide within ``SYMBOLIC_SECONDS`` (or returns an unevaluated answer, or a
+condition the declared bounds do not settle), the expectation becomes an opaque function of
+the parameters that is evaluated numerically at each sample point: ``mpmath.quad``
+(tanh-sinh, 20 digits, split at the point's parameter values and their sums with its
+positive ones) for integrals, and for sums a direct summation that stops only once the rest
+of the series is bounded below relative tolerance ``TOLERANCE`` (by the ratio test: when the
+ratios of successive terms stay below r < 1 and do not grow, the rest is at most
+``|term| · r / (1 − r)``), never merely because a term is small. A point where that method
+cannot reach ``TOLERANCE`` evaluates to NaN, so it can never pass silently. The method that
+decided is returned with the value, and the evidence of the formula names it.
 
 Results are remembered per integrand (the same expectation is met once per check of a formula
 and of its bindings), so a formula costs one integration however often it is evaluated.
@@ -37,6 +43,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import math
 import signal
 import threading
@@ -47,12 +54,14 @@ import sympy
 from sympy.utilities.lambdify import implemented_function
 
 from . import euler
+from .prove import MPMATH
 
 EXACT = ("Gaussian moments", "Euler integral", "sympy.integrate", "sympy.summation")
-SYMBOLIC_SECONDS = 10.0  # sympy's budget per expectation; 0 skips straight to the numeric method
+SYMBOLIC_SECONDS = 10.0  # sympy's CPU budget per expectation; 0 skips to the numeric method
 TOLERANCE = 1e-10  # relative tolerance of the numeric fallback
 DIGITS = 20  # working precision of the numeric fallback
-MAX_TERMS = 200_000  # a sum that has not converged by then is NaN at that point
+MAX_TERMS = 200_000  # a sum whose rest is not bounded by then is NaN at that point
+WINDOW = 10  # successive ratios the ratio test looks at
 
 
 @dataclass(frozen=True)
@@ -71,6 +80,37 @@ class Support:
         lo = "−∞" if math.isinf(self.lo) else f"{self.lo:g}"
         hi = "∞" if math.isinf(self.hi) else f"{self.hi:g}"
         return f"({lo}, {hi})"
+
+
+@dataclass(frozen=True)
+class Bound:
+    """A parameter's declared interval, which decides the conditions sympy attaches."""
+
+    symbol: sympy.Symbol
+    lo: float
+    hi: float
+    lo_closed: bool = False
+    hi_closed: bool = False
+
+    def facts(self) -> list:
+        """What sympy's assumptions system may take as known about the symbol."""
+        out = []
+        if math.isfinite(self.lo):
+            bound = sympy.nsimplify(self.lo)
+            out.append(
+                sympy.Q.ge(self.symbol, bound) if self.lo_closed else sympy.Q.gt(self.symbol, bound)
+            )
+        if math.isfinite(self.hi):
+            bound = sympy.nsimplify(self.hi)
+            out.append(
+                sympy.Q.le(self.symbol, bound) if self.hi_closed else sympy.Q.lt(self.symbol, bound)
+            )
+        return out
+
+    def interval(self) -> sympy.Interval:
+        lo = sympy.nsimplify(self.lo) if math.isfinite(self.lo) else -sympy.oo
+        hi = sympy.nsimplify(self.hi) if math.isfinite(self.hi) else sympy.oo
+        return sympy.Interval(lo, hi, not self.lo_closed, not self.hi_closed)
 
 
 @dataclass(frozen=True)
@@ -95,20 +135,97 @@ class Outcome:
             return f"E over {var} ∈ {support.describe()} exact by {self.method}"
         return (
             f"E over {var} ∈ {support.describe()} by {self.method} "
-            f"({DIGITS} digits, rtol {TOLERANCE:g}; sympy did not decide)"
+            f"({DIGITS} digits, rtol {TOLERANCE:g}; sympy did not decide; a point where this "
+            "method cannot reach the tolerance is not a number, and fails)"
         )
 
 
 _MEMO: dict[tuple, Outcome] = {}
 
 
-def expectation(integrand: sympy.Expr, var: sympy.Symbol, support: Support) -> Outcome:
-    """∫ or Σ of ``integrand`` over ``support`` in ``var``: exact if sympy decides in time."""
-    key = (integrand, var, support, SYMBOLIC_SECONDS > 0)
+def expectation(
+    integrand: sympy.Expr, var: sympy.Symbol, support: Support, bounds: tuple[Bound, ...] = ()
+) -> Outcome:
+    """∫ or Σ of ``integrand`` over ``support`` in ``var``: exact if sympy decides in time.
+
+    ``bounds`` are the declared intervals of the integrand's other symbols: a conditional
+    answer is exact only where they settle its condition.
+    """
+    key = (integrand, var, support, bounds, SYMBOLIC_SECONDS > 0)
     if key not in _MEMO:
-        outcome = _symbolic(integrand, var, support) if SYMBOLIC_SECONDS > 0 else None
+        outcome = _symbolic(integrand, var, support, bounds) if SYMBOLIC_SECONDS > 0 else None
         _MEMO[key] = outcome or _numeric(integrand, var, support)
     return _MEMO[key]
+
+
+def decide(value: sympy.Expr, bounds: tuple[Bound, ...]) -> sympy.Expr:
+    """``value`` with every condition its declared bounds settle taken: each ``Piecewise``
+    becomes the branch whose condition holds on the whole declared domain (a branch whose
+    condition cannot be settled there stays a ``Piecewise``).
+
+    >>> p = sympy.Symbol("p", positive=True)
+    >>> k = sympy.Symbol("k", integer=True)
+    >>> series = sympy.summation(p * (1 - p) ** k, (k, 0, sympy.oo))
+    >>> decide(series, (Bound(p, 0.0, 1.0),))
+    1
+    """
+    facts = [fact for bound in bounds for fact in bound.facts()]
+    if facts:
+        value = sympy.refine(value, sympy.And(*facts))
+    by_symbol = {b.symbol: b for b in bounds}
+
+    def taken(piecewise: sympy.Piecewise) -> sympy.Expr:
+        for expr, condition in piecewise.args:
+            holds = _holds(condition, by_symbol, facts)
+            if holds is None:
+                return piecewise
+            if holds:
+                return expr
+        return piecewise
+
+    return value.replace(lambda e: isinstance(e, sympy.Piecewise), taken)
+
+
+def _holds(condition, bounds: dict[sympy.Symbol, Bound], facts: list) -> bool | None:
+    """Whether ``condition`` holds everywhere on the declared domain (None: undecided).
+
+    >>> r, p = sympy.Symbol("r", positive=True), sympy.Symbol("p", positive=True)
+    >>> either = ((r >= 1) & (p < 1)) | ((p <= 1) & (r < 1) & sympy.Ne(p, 1))
+    >>> b = {p: Bound(p, 0.0, 1.0), r: Bound(r, 0.0, math.inf)}
+    >>> _holds(either, b, [f for x in b.values() for f in x.facts()])
+    True
+    """
+    if facts:
+        condition = sympy.refine(condition, sympy.And(*facts))
+    if condition in (sympy.true, sympy.false, True, False):
+        return bool(condition)
+    free = condition.free_symbols
+    if len(free) == 1 and next(iter(free)) in bounds:
+        symbol = next(iter(free))
+        domain = bounds[symbol].interval()
+        try:
+            where = sympy.solveset(condition, symbol, domain=sympy.S.Reals)
+        except (NotImplementedError, ValueError, TypeError):
+            where = None
+        if where is not None and domain.is_subset(where):
+            return True
+        if where is not None and sympy.Intersection(where, domain) is sympy.S.EmptySet:
+            return False
+    if isinstance(condition, sympy.And | sympy.Or):
+        parts = [_holds(c, bounds, facts) for c in condition.args]
+        if isinstance(condition, sympy.And):
+            return False if False in parts else (True if all(parts) else None)
+        if True in parts:
+            return True
+        if all(part is False for part in parts):
+            return False
+        # each part undecided alone: decide the whole on what the bounds settle of each part
+        settled = condition.func(
+            *(c for c, h in zip(condition.args, parts, strict=True) if h is not False)
+        )
+        if len(settled.free_symbols) == 1 and settled != condition:
+            return _holds(settled, bounds, facts)
+    return None
 
 
 # --- exact --------------------------------------------------------------------------------
@@ -120,26 +237,30 @@ class _OutOfTime(BaseException):  # not an Exception: sympy's own handlers must 
 
 @contextlib.contextmanager
 def _time_limit(seconds: float):
-    """Interrupt the block after ``seconds`` (main thread only; elsewhere, no limit)."""
-    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGALRM"):
+    """Interrupt the block after ``seconds`` of this process's CPU time (main thread only;
+    elsewhere, no limit). CPU time, not wall time: on a machine busy with other work sympy
+    gets the same budget, so whether it decides does not depend on the load."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGPROF"):
         yield
         return
 
     def interrupt(signum, frame):
         raise _OutOfTime
 
-    previous = signal.signal(signal.SIGALRM, interrupt)
-    outer, _ = signal.setitimer(signal.ITIMER_REAL, seconds)
+    previous = signal.signal(signal.SIGPROF, interrupt)
+    outer, _ = signal.setitimer(signal.ITIMER_PROF, seconds)
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, previous)
         if outer:  # someone else's timer was running: give it back (at least a moment)
-            signal.setitimer(signal.ITIMER_REAL, max(outer - seconds, 1e-3))
+            signal.setitimer(signal.ITIMER_PROF, max(outer - seconds, 1e-3))
 
 
-def _symbolic(integrand: sympy.Expr, var: sympy.Symbol, support: Support) -> Outcome | None:
+def _symbolic(
+    integrand: sympy.Expr, var: sympy.Symbol, support: Support, bounds: tuple[Bound, ...]
+) -> Outcome | None:
     lo = -sympy.oo if math.isinf(support.lo) else sympy.nsimplify(support.lo)
     hi = sympy.oo if math.isinf(support.hi) else sympy.nsimplify(support.hi)
     try:
@@ -153,6 +274,9 @@ def _symbolic(integrand: sympy.Expr, var: sympy.Symbol, support: Support) -> Out
                     value, method = euler.integrate(integrand, var, lo, hi), "Euler integral"
                 if value is None:
                     value, method = sympy.integrate(integrand, (var, lo, hi)), "sympy.integrate"
+            value = decide(value, bounds)
+            if value.has(sympy.hyper, sympy.meijerg):
+                value = sympy.hyperexpand(value)
             if sympy.count_ops(value) <= 100 or value.has(sympy.erf, sympy.erfc):
                 # small results read (and prove) best simplified; erf(±∞) pieces cancel
                 value = sympy.simplify(value)
@@ -160,7 +284,15 @@ def _symbolic(integrand: sympy.Expr, var: sympy.Symbol, support: Support) -> Out
         return None
     except (NotImplementedError, ValueError, TypeError, sympy.PolynomialError, RecursionError):
         return None
-    unresolved = (sympy.Integral, sympy.Sum, sympy.Piecewise, sympy.erf, sympy.erfc)
+    unresolved = (
+        sympy.Integral,
+        sympy.Sum,
+        sympy.Piecewise,
+        sympy.erf,
+        sympy.erfc,
+        sympy.hyper,
+        sympy.meijerg,
+    )
     if value.has(*unresolved) or value.has(sympy.oo, -sympy.oo, sympy.zoo, sympy.nan):
         return None
     return Outcome(value, method)
@@ -237,7 +369,10 @@ def _numeric(integrand: sympy.Expr, var: sympy.Symbol, support: Support) -> Outc
     import mpmath
 
     params = sorted(integrand.free_symbols - {var}, key=lambda s: s.name)
-    f = sympy.lambdify([var, *params], integrand, modules="mpmath")
+    # exp(a) exp(−a) as one exp: far out, one factor underflows to 0 as the other overflows,
+    # and their product would be NaN (a density times its own reciprocal, as in g · (∂ ln g)²)
+    combined = sympy.powsimp(integrand, combine="exp")
+    f = sympy.lambdify([var, *params], combined, modules=MPMATH)
     lo = -mpmath.inf if math.isinf(support.lo) else mpmath.mpf(support.lo)
     hi = mpmath.inf if math.isinf(support.hi) else mpmath.mpf(support.hi)
 
@@ -291,16 +426,37 @@ def _breakpoints(args, lo, hi) -> list:
 
 
 def _truncated_sum(f, args, start: int, mpmath) -> float:
-    """Σ from ``start`` until, past the largest parameter, 10 terms in a row are negligible."""
-    total, quiet = mpmath.mpf(0), 0
+    """Σ from ``start`` until the rest of the series is bounded below ``TOLERANCE`` of the sum.
+
+    Past the largest parameter (beyond a count's mode), once the ratios of successive terms
+    over the last ``WINDOW`` terms are all below 1 and none exceeds the one before, the rest is
+    bounded by the geometric series of the largest of them: ``|term| · r / (1 − r)``.
+    A series whose ratios creep towards 1 (a tail like 1/k²) never gets a bound and is NaN.
+
+    >>> import mpmath, math
+    >>> p = 0.003  # geometric: the terms p (1 − p)^k shrink by 0.997 a step
+    >>> total = _truncated_sum(lambda k, p: p * (1 - p) ** k, [mpmath.mpf(p)], 0, mpmath)
+    >>> abs(total - 1) < 1e-10
+    True
+    >>> math.isnan(_truncated_sum(lambda k: 1 / (k + 1) ** 2, [], 0, mpmath))
+    True
+    """
+    total = mpmath.mpf(0)
     past = max([abs(a) for a in args] + [mpmath.mpf(0)])
+    slack = 1 + mpmath.mpf(10) ** (3 - DIGITS)  # rounding in a ratio is not growth
+    ratios: list = []
+    previous = None
     for y in range(start, start + MAX_TERMS):
-        term = mpmath.re(f(mpmath.mpf(y), *args))
-        total += term
-        if y > past and abs(term) <= TOLERANCE * abs(total):
-            quiet += 1
-            if quiet >= 10:
-                return float(total)
-        else:
-            quiet = 0
+        value = mpmath.re(f(mpmath.mpf(y), *args))
+        total += value
+        term = abs(value)
+        if previous is not None and y > past:
+            ratio = term / previous if previous else (mpmath.inf if term else mpmath.mpf(0))
+            ratios = [*ratios[-(WINDOW - 1) :], ratio]
+            shrinking = all(b <= a * slack for a, b in itertools.pairwise(ratios))
+            if len(ratios) == WINDOW and shrinking and max(ratios) < 1:
+                r = max(ratios)
+                if term * r / (1 - r) <= TOLERANCE * abs(total):
+                    return float(total)
+        previous = term
     return math.nan

@@ -34,9 +34,10 @@ from .domains import (
     Matrix,
     Simplex,
     Vector,
+    readable,
 )
 from .errors import ScopeError
-from .scope import Scope
+from .scope import Definition, Scope
 from .translate import Translator, compositions, pretty
 
 MAX_INSTANCES = 400
@@ -187,6 +188,29 @@ def _domain_names(decl: Declaration, scope: Scope) -> set[str]:
     return out
 
 
+def uses(definition: Definition, scope: Scope) -> set[str]:
+    """Every declared name a definition's checks depend on: its arguments and its body's names."""
+    bound = frozenset(definition.params) | frozenset(definition.indices)
+    return set(definition.params) | _names(definition.body, scope, bound, set())
+
+
+def used_definitions(nodes: Iterable[ast.Node], scope: Scope) -> set[str]:
+    """The definitions ``nodes`` use, directly or through other definitions (by name)."""
+    found: set[str] = set()
+    frontier = list(nodes)
+    while frontier:
+        for sub in ast.walk(frontier.pop()):
+            name = None
+            if isinstance(sub, ast.Call | ast.Sym) and sub.name in scope.definitions:
+                name = sub.name
+            elif isinstance(sub, ast.Expect) and scope.distribution_of(sub.var) is not None:
+                name = scope.distribution_of(sub.var).name
+            if name is not None and name not in found:
+                found.add(name)
+                frontier.append(scope.definitions[name].body)
+    return found
+
+
 def needed_names(nodes: Iterable[ast.Node], scope: Scope) -> list[str]:
     """Declared names the formula depends on (with those their domains depend on), in order."""
     names: set[str] = set()
@@ -236,8 +260,21 @@ def size_names(scope: Scope) -> set[str]:
 
 
 def instances(scope: Scope, names: list[str], seed: int = 0) -> list[dict[str, object]]:
-    """Every assignment of the discrete ``names``, in declaration order (capped, seeded)."""
+    """Every assignment of the discrete ``names``, in declaration order (capped, seeded).
+
+    A formula with no instance at all would pass without a single check, so that is an error
+    naming the symbol whose domain came out empty.
+
+    >>> from mathcheck.domains import parse_declarations
+    >>> scope = Scope()
+    >>> scope.declare(parse_declarations(r"K \\in \\{2, 3\\}; i \\in \\{K + 1, \\dots, K\\}"), "d")
+    >>> instances(scope, ["K", "i"])
+    Traceback (most recent call last):
+    ...
+    mathcheck.errors.ScopeError: no instance to check: i ∈ {K + 1, …, K} is empty for every K ...
+    """
     discrete = [n for n in names if isinstance(scope.declarations[n].domain, ENUMERATED)]
+    empty: list[str] = []  # symbols whose domain had no value for some instance of the others
 
     def expand(i: int, partial: dict[str, object]) -> Iterator[dict[str, object]]:
         if i == len(discrete):
@@ -245,7 +282,10 @@ def instances(scope: Scope, names: list[str], seed: int = 0) -> list[dict[str, o
             return
         name = discrete[i]
         translator = Translator(scope, partial)
-        for value in translator.support(name, {}):
+        values = list(translator.support(name, {}))
+        if not values and name not in empty:
+            empty.append(name)
+        for value in values:
             if isinstance(value, sympy.MatrixBase):  # a vector of discrete components
                 if not all(v.is_Integer for v in value):
                     raise ScopeError(f"the values of {pretty(name)} must be whole numbers")
@@ -258,6 +298,15 @@ def instances(scope: Scope, names: list[str], seed: int = 0) -> list[dict[str, o
         partial.pop(name, None)
 
     found = list(expand(0, {}))
+    if not found:
+        name = empty[0] if empty else discrete[0]
+        decl = scope.declarations[name]
+        others = [pretty(n) for n in discrete[: discrete.index(name)]]
+        where = f" for every {', '.join(others)}" if others else ""
+        raise ScopeError(
+            f"no instance to check: {readable(decl.latex)} is empty{where}",
+            hint=f"declare a domain with at least one value, e.g. {name} \\in \\{{1, \\dots, K\\}}",
+        )
     if len(found) > MAX_INSTANCES:
         found = random.Random(seed).sample(found, MAX_INSTANCES)
     return found
@@ -267,30 +316,64 @@ def instances(scope: Scope, names: list[str], seed: int = 0) -> list[dict[str, o
 
 
 def _interval_sample(dom: Interval, rng: np.random.Generator, n: int) -> np.ndarray:
+    """Random points of an interval.
+
+    ℝ: normal around 0 (σ = 3). A half-line from 0 or beyond it, such as a rate or a scale in
+    (0, ∞), spans orders of magnitude: log-uniform, lo + e^u with u in (−5, 5). A half-line
+    from a negative bound, such as a logit in (−4, ∞), is a location: sampled as ℝ is, folded
+    at the bound, so it stays where float64 still tells σ(θ) from 1. (Mirrored for (−∞, hi).)
+    """
     lo, hi = dom.lo, dom.hi
     if dom.integer:
         return rng.integers(0, 30, n).astype(float)
     if math.isinf(lo) and math.isinf(hi):
         return rng.normal(0.0, 3.0, n)
     if math.isinf(hi):
+        if lo < 0:
+            return lo + np.abs(rng.normal(0.0, 3.0, n) - lo)
         return lo + np.exp(rng.uniform(-5.0, 5.0, n))
     if math.isinf(lo):
+        if hi > 0:
+            return hi - np.abs(hi - rng.normal(0.0, 3.0, n))
         return hi - np.exp(rng.uniform(-5.0, 5.0, n))
     return rng.uniform(lo, hi, n)
 
 
 def _interval_edges(dom: Interval) -> list[float]:
+    """Points at the ends of an interval: a closed end itself; an open end a hair inside
+    (10⁻⁶ of the width, and never so close that float64 rounds it onto the excluded bound);
+    an infinite end far out (±20 on ℝ and on a half-line from a negative bound, 10⁴ beyond a
+    bound of 0 or more).
+
+    >>> _interval_edges(Interval(0.0, 1.0)), _interval_edges(Interval(0.0, math.inf, True))
+    ([1e-06, 0.999999], [0.0, 10000.0])
+    >>> lo, _ = _interval_edges(Interval(1e17, math.inf))
+    >>> lo > 1e17
+    True
+    """
     lo, hi = dom.lo, dom.hi
     if dom.integer:
-        return [0.0, 200.0]
+        return [lo, lo + 200.0]
     if math.isinf(lo) and math.isinf(hi):
         return [-20.0, 20.0]
+    width = hi - lo if math.isfinite(hi - lo) else 1.0
     if math.isinf(hi):
-        return [lo + 1e-6, lo + 1e4]
+        far = max(20.0, lo + 20.0) if lo < 0 else lo + 1e4  # a location as on ℝ; a scale far
+        return [_inside(lo, math.inf, dom.lo_closed, width), far]
     if math.isinf(lo):
-        return [hi - 1e4, hi - 1e-6]
-    width = hi - lo
-    return [lo + 1e-6 * width, hi - 1e-6 * width]
+        far = min(-20.0, hi - 20.0) if hi > 0 else hi - 1e4
+        return [far, _inside(hi, -math.inf, dom.hi_closed, width)]
+    return [_inside(lo, hi, dom.lo_closed, width), _inside(hi, lo, dom.hi_closed, width)]
+
+
+def _inside(bound: float, toward: float, closed: bool, width: float) -> float:
+    if closed:
+        return bound
+    step = 1e-6 * width * (1.0 if toward > bound else -1.0)
+    point = bound + step
+    if point == bound:  # float64 cannot tell the point from the bound: the next float inside
+        point = float(np.nextafter(bound, toward))
+    return point
 
 
 class Sampler:

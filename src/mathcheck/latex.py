@@ -16,7 +16,8 @@ The notation is LaTeX math as papers and textbooks print it:
   ``\pi(a \mid s)``), to its own; ``A'(\eta)`` is its derivative;
 * ``\ln``, ``\log`` (natural), ``\exp``, ``\sqrt``, ``\sigma(\cdot)`` (the logistic function,
   unless the page declares ``\sigma``), ``\Gamma``, ``\psi`` (digamma), ``\operatorname{B}``,
-  ``\binom{n}{k}``, ``\binom{n}{x_1, \dots, x_K}``, ``n!``;
+  ``\binom{n}{k}``, ``\binom{n}{x_1, \dots, x_K}``, ``n!``; ``|x|`` (also
+  ``\lvert x \rvert``);
 * ``\frac{\partial \ln g}{\partial p}``, ``\frac{d}{dx}``, ``\frac{d^{2} A}{d\eta^{2}}``,
   ``\nabla_{\theta}``, bare ``\nabla``, ``\nabla^{2}_{\theta}``; ``\sum``, ``\prod``, ``\int``;
   sums and products written with an ellipsis (``x_1 + \dots + x_K``);
@@ -543,6 +544,7 @@ class Parser:
         self._args = 0  # inside a call's arguments, '|' separates them
         self._integrals = 0  # inside an integral, 'd x' ends its body
         self._norms = 0  # inside \\| … \\|, the next \\| closes it
+        self._in_abs = 0  # inside |x|, the next bar closes it
         self._gradients = 0  # inside the operand of ln or ∇, the next ∇ starts a new factor
         self._shape = False  # inside a declared shape m \\times n, \\times separates sizes
         self._conditions = 0  # inside a case's condition, \\text{and} ends a term
@@ -725,7 +727,9 @@ class Parser:
             return True
         if self._gradients and tok.text == "\\nabla":
             return True
-        if tok.text == "|" and (self._args or self.peek().text == "_"):
+        if tok.text == "|" and (self._args or self._in_abs or self.peek().text == "_"):
+            return True
+        if tok.text == "\\rvert":
             return True
         if self._integrals and self._at_differential():
             return True
@@ -1024,6 +1028,10 @@ class Parser:
             if self.at("\\right."):
                 self.take()
             return node
+        if tok.text == "{":
+            return self.group()
+        if tok.text in ("|", "\\lvert"):
+            return self.absolute()
         if tok.kind == "letter":
             return self.symbol_or_call()
         if tok.kind == "cmd":
@@ -1065,6 +1073,20 @@ class Parser:
         if used != index:
             raise ParseError("the items before the ellipsis do not follow one pattern", column=pos)
         return node
+
+    def absolute(self) -> Node:
+        """``|x|`` or ``\\lvert x \\rvert`` (not nested: an inner bar would close it)."""
+        opened = self.take()
+        self._in_abs += 1
+        try:
+            node = self.expr()
+        finally:
+            self._in_abs -= 1
+        self.expect(
+            "|" if opened.text == "|" else "\\rvert",
+            hint="an absolute value reads |x| or \\lvert x \\rvert",
+        )
+        return Func("abs", node)
 
     def command(self) -> Node:
         tok = self.tok
@@ -1913,8 +1935,6 @@ class Parser:
         return indices[0], indices[1]
 
     def _hint_for(self, tok: Token) -> str | None:
-        if tok.text == "|":
-            return "absolute values are not read; write the formula without them"
         if tok.text in ("}", ")", "]"):
             return "a bracket does not match"
         return None

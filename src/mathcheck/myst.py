@@ -1,16 +1,24 @@
 r"""Find the formulas of a MyST page without Sphinx: the fast path behind the command line.
 
-Reads the verifier's directives (``math-def``, ``math-claim``, ``math-derivation``,
-``math-exempt``) with their options, and reports every other display formula (``$$``,
-``{math}``, amsmath environments) as unverified, exactly as the Sphinx build does.
+The page is tokenised by markdown-it-py with the plugins myst-parser itself uses
+(:func:`parser`), so this finds what the Sphinx build finds: the verifier's directives
+(``math-def``, ``math-claim``, ``math-derivation``, ``math-exempt``) with their options, in
+reading order, inside other directives whose body is MyST (``prf:proof``, ``tab-item`` …) and
+in reStructuredText (``{eval-rst}``); and every other display formula, which the build reports
+as unverified: ``$$`` blocks (in list items and block quotes too), ``{math}``, amsmath
+environments, ``.. math::`` and raw HTML that MathJax would typeset (:func:`html_display_math`).
 
 >>> text = '''
-... ```{math-claim} eq-x
+... ``` {math-claim} eq-x
 ... :symbols: p \\in (0, 1)
 ... p = p
 ... ```
-... $$ a + b $$
+... - an item
+...
+...   $$ a + b $$
 ... ````{prf:proof}
+... By parts.
+...
 ... ```{math-claim} eq-y
 ... q = q
 ... ```
@@ -20,16 +28,27 @@ Reads the verifier's directives (``math-def``, ``math-claim``, ``math-derivation
 >>> formulas[0].label, formulas[0].line, formulas[0].content_line, formulas[0].latex
 ('eq-x', 2, 4, 'p = p')
 >>> formulas[1].label, formulas[1].line  # inside a directive whose body is MyST
-('eq-y', 8)
+('eq-y', 12)
 >>> stray
-[(6, '$$ a + b $$')]
+[(8, '$$ a + b $$')]
 """
 
 from __future__ import annotations
 
+import functools
 import re
+import textwrap
 
 import yaml
+from markdown_it import MarkdownIt
+from markdown_it.rules_block import make_fence_rule
+from mdit_py_plugins.amsmath import amsmath_plugin
+from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.front_matter import front_matter_plugin
+from mdit_py_plugins.myst_blocks import myst_block_plugin
+from mdit_py_plugins.myst_role import myst_role_plugin
 
 from .records import Formula
 
@@ -39,91 +58,194 @@ DIRECTIVES = {
     "math-derivation": "derivation",
     "math-exempt": "exempt",
 }
-_OPEN = re.compile(
-    r"^(?P<indent>\s*)(?P<fence>`{3,}|~{3,}|:{3,})\{(?P<name>[\w:-]+)\}\s*(?P<arg>.*)$"
-)
-_CODE = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|~{3,})(?!\{)")
-_AMS = re.compile(r"^\s*\\begin\{(equation|align|gather|multline|eqnarray|flalign)\*?\}")
+# the MyST syntax extensions that decide what is display math (myst_enable_extensions)
+EXTENSIONS = ("dollarmath", "amsmath", "colon_fence", "deflist")
+# directives whose body is not MyST (code, data, other markup): never searched for formulas
+LITERAL = {
+    "code-cell",
+    "code-block",
+    "code",
+    "sourcecode",
+    "literalinclude",
+    "toctree",
+    "bibliography",
+    "formula-table",
+    "formula-ledger",
+    "csv-table",
+    "glue",
+    "glue:any",
+    "glue:figure",
+    "glue:math",
+    "mermaid",
+    "graphviz",
+}
+# HTML that MathJax typesets as a display formula: an element of class "math" holding \[ … \],
+# $$ … $$ or an environment (Sphinx's MathJax set-up processes the class "math" only)
+_HTML_MATH = re.compile(r"""class\s*=\s*["'][^"']*\bmath\b""", re.IGNORECASE)
+_HTML_DISPLAY = re.compile(r"\\\[|\$\$|\\begin\{|<div\b[^>]*\bmath\b", re.IGNORECASE)
+_RST_DIRECTIVE = re.compile(r"^(?P<indent>[ \t]*)\.\.[ \t]+(?P<name>[\w:-]+)::[ \t]*(?P<arg>.*)$")
 
 
-def extract(text: str, source: str) -> tuple[list[Formula], list[tuple[int, str]]]:
+def html_display_math(html: str) -> bool:
+    """Whether raw HTML holds a display formula MathJax would show (and nobody verifies).
+
+    >>> html_display_math('<div class="math">\\\\[ a = b \\\\]</div>')
+    True
+    >>> html_display_math("<b>x</b>")
+    False
+    """
+    return bool(_HTML_MATH.search(html) and _HTML_DISPLAY.search(html))
+
+
+@functools.cache
+def parser(extensions: tuple[str, ...] = EXTENSIONS) -> MarkdownIt:
+    """markdown-it-py configured as myst-parser configures it for ``extensions``."""
+    md = (
+        MarkdownIt("commonmark")
+        .enable("table")
+        .use(front_matter_plugin)
+        .use(myst_block_plugin)
+        .use(myst_role_plugin)
+        .use(footnote_plugin, inline=False, move_to_end=False, always_match_refs=True)
+    )
+    if "dollarmath" in extensions:
+        md.use(dollarmath_plugin, allow_labels=True, allow_space=True, allow_digits=True)
+    if "colon_fence" in extensions:
+        rule = make_fence_rule(markers=(":",), token_type="colon_fence", exact_match=False)
+        alt = ["paragraph", "reference", "blockquote", "list", "footnote_def"]
+        md.block.ruler.before("fence", "colon_fence", rule, {"alt": alt})
+    if "amsmath" in extensions:
+        md.use(amsmath_plugin)
+    if "deflist" in extensions:
+        md.use(deflist_plugin)
+    return md
+
+
+def extract(
+    text: str, source: str, extensions: tuple[str, ...] = EXTENSIONS
+) -> tuple[list[Formula], list[tuple[int, str]]]:
     """The verifier's formulas in reading order, and the display math nobody verifies."""
-    lines = text.splitlines()
-    formulas: list[Formula] = []
-    stray: list[tuple[int, str]] = []
-    containers: list[str] = []  # fences of open directives whose body is MyST (prf:proof …)
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        opened = _OPEN.match(line)
-        code = _CODE.match(line)
-        if containers and _closes(line, containers[-1]):
-            containers.pop()
-            i += 1
-            continue
-        if opened and opened["name"] not in (*DIRECTIVES, "math", "code-cell"):
-            containers.append(opened["fence"])
-            i += 1
-            continue
-        if opened:
-            end = _closing(lines, i, opened["fence"])
-            body = lines[i + 1 : end]
-            if opened["name"] in DIRECTIVES:
-                formulas.append(_formula(opened, body, source, i + 1))
-            elif opened["name"] == "math":
-                stray.append((i + 1, "\n".join(body).strip()))
-            i = end + 1
-            continue
-        if code and not opened:
-            i = _closing(lines, i, code["fence"]) + 1
-            continue
-        if line.strip().startswith("$$"):
-            end = i if line.strip().endswith("$$") and len(line.strip()) > 2 else _dollars(lines, i)
-            stray.append((i + 1, "\n".join(lines[i : end + 1]).strip()))
-            i = end + 1
-            continue
-        if _AMS.match(line):
-            stray.append((i + 1, line.strip()))
-        i += 1
-    return formulas, stray
+    found = _Found(source, tuple(extensions))
+    found.markdown(text, 0)
+    return found.formulas, found.stray
 
 
-def _closes(line: str, fence: str) -> bool:
-    stripped = line.strip()
-    return bool(stripped) and set(stripped) == {fence[0]} and len(stripped) >= len(fence)
+class _Found:
+    """What a walk over a page has found so far."""
+
+    def __init__(self, source: str, extensions: tuple[str, ...]):
+        self.source = source
+        self.extensions = extensions
+        self.formulas: list[Formula] = []
+        self.stray: list[tuple[int, str]] = []
+
+    def markdown(self, text: str, offset: int) -> None:
+        """Walk MyST ``text`` whose first line is line ``offset + 1`` of the page."""
+        for token in parser(self.extensions).parse(text + "\n"):
+            line = offset + (token.map[0] if token.map else 0) + 1
+            if token.type in ("fence", "colon_fence"):
+                content = token.content
+                if token.type == "colon_fence" and content.startswith(":::"):
+                    content = "\n" + content  # as myst-parser does, to tell options from fences
+                self.fence(token.info, content, line)
+            elif token.type.startswith("math_block") or token.type == "amsmath":
+                self.stray.append((line, _shown(token)))
+            elif token.type == "html_block" and html_display_math(token.content):
+                self.stray.append((line, token.content.strip()))
+            elif token.type == "inline":
+                for child in token.children or []:
+                    if child.type == "math_inline_double":
+                        self.stray.append((line, f"$${child.content}$$"))
+                    elif child.type == "html_inline" and html_display_math(token.content):
+                        self.stray.append((line, token.content.strip()))
+                        break
+
+    def fence(self, info: str, content: str, line: int) -> None:
+        """A fenced block at ``line``: a directive, or code."""
+        parts = info.strip().split(maxsplit=1)
+        name = parts[0] if parts else ""
+        argument = parts[1] if len(parts) > 1 else ""
+        if not (name.startswith("{") and name.endswith("}")):
+            return  # plain code
+        self.directive(name[1:-1], argument, content.splitlines(), line)
+
+    def directive(self, name: str, argument: str, body: list[str], line: int) -> None:
+        """A directive at ``line`` with ``body`` (the lines after its first line)."""
+        if name in DIRECTIVES:
+            self.formulas.append(_formula(name, argument, body, self.source, line))
+        elif name == "math":
+            _, start = _options(body)
+            self.stray.append((line, "\n".join(body[start:]).strip()))
+        elif name == "eval-rst":
+            self.rst(body, line)
+        elif name == "raw":
+            if "html" in argument.split() and html_display_math("\n".join(body)):
+                self.stray.append((line, "\n".join(body).strip()))
+        elif name not in LITERAL:
+            _, start = _options(body)
+            if name == "prf:proof" and start < len(body):
+                # sphinx-proof prepends "Proof. " to the first line: a fence there is text
+                body = [*body[:start], f"Proof. {body[start]}", *body[start + 1 :]]
+            self.markdown("\n".join(body[start:]), line + start)
+
+    def rst(self, lines: list[str], line: int) -> None:
+        """reStructuredText whose first line is line ``line + 1``: its directives, nested ones
+        included (a directive's body is the block indented below it)."""
+        i = 0
+        while i < len(lines):
+            match = _RST_DIRECTIVE.match(lines[i])
+            if not match:
+                i += 1
+                continue
+            indent = len(match["indent"].expandtabs())
+            end = i + 1
+            while end < len(lines) and (
+                not lines[end].strip() or len(lines[end]) - len(lines[end].lstrip()) > indent
+            ):
+                end += 1
+            body = textwrap.dedent("\n".join(lines[i + 1 : end])).splitlines()
+            self.directive_rst(match["name"], match["arg"].strip(), body, line + i + 1)
+            i = end
+
+    def directive_rst(self, name: str, argument: str, body: list[str], line: int) -> None:
+        if name in DIRECTIVES or name in ("math", "raw"):
+            self.directive(name, argument, body, line)
+        elif name not in LITERAL:
+            _, start = _options(body)
+            self.rst(body[start:], line + start)
 
 
-def _closing(lines: list[str], start: int, fence: str) -> int:
-    for j in range(start + 1, len(lines)):
-        if _closes(lines[j], fence):
-            return j
-    return len(lines) - 1
+def _shown(token) -> str:
+    if token.type == "amsmath":
+        return token.content.strip()
+    return f"$${token.content}$$".replace("$$\n", "$$ ").replace("\n$$", " $$").strip()
 
 
-def _dollars(lines: list[str], start: int) -> int:
-    for j in range(start + 1, len(lines)):
-        if lines[j].rstrip().endswith("$$"):
-            return j
-    return len(lines) - 1
-
-
-def _formula(opened: re.Match, body: list[str], source: str, line: int) -> Formula:
+def _options(body: list[str]) -> tuple[dict[str, str], int]:
+    """A directive's options (a YAML block between ``---`` lines, or ``:name: value`` lines)
+    and the index of its first content line (after the blank lines that follow them)."""
     options: dict[str, str] = {}
     offset = 0
     if body and body[0].strip() == "---":
         end = next((k for k in range(1, len(body)) if body[k].strip() == "---"), None)
         if end is not None:
-            options = {k: str(v) for k, v in (yaml.safe_load("\n".join(body[1:end])) or {}).items()}
+            loaded = yaml.safe_load("\n".join(body[1:end])) or {}
+            options = {k: "" if v is None else str(v) for k, v in loaded.items()}
             offset = end + 1
-    while offset < len(body) and (m := re.match(r"^\s*:([\w-]+):\s?(.*)$", body[offset])):
-        options[m[1]] = m[2].strip()
+    while offset < len(body) and (m := re.match(r"^\s*:([\w-]+):(?:\s+(.*))?$", body[offset])):
+        options[m[1]] = (m[2] or "").strip()
         offset += 1
     while offset < len(body) and not body[offset].strip():
         offset += 1
+    return options, offset
+
+
+def _formula(name: str, argument: str, body: list[str], source: str, line: int) -> Formula:
+    options, offset = _options(body)
     latex = "\n".join(body[offset:]).strip("\n")
     return Formula(
-        kind=DIRECTIVES[opened["name"]],
-        label=opened["arg"].strip(),
+        kind=DIRECTIVES[name],
+        label=argument.strip(),
         latex=latex,
         source=source,
         line=line,
@@ -132,4 +254,6 @@ def _formula(opened: re.Match, body: list[str], source: str, line: int) -> Formu
         torch=options.get("torch", ""),
         package=options.get("package", ""),
         reason=options.get("reason", ""),
+        where=options.get("where", ""),
+        algebra="algebra" in options,
     )

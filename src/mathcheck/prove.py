@@ -8,6 +8,7 @@ True
 
 from __future__ import annotations
 
+import math
 import warnings
 
 import numpy as np
@@ -42,6 +43,7 @@ def prove_zero(difference: sympy.Expr) -> bool | None:
 
 _gamma = special.NUMPY["gamma"]
 
+
 _NUMPY_EXTRAS = {
     **special.NUMPY,
     "factorial": lambda x: _gamma(np.asarray(x, dtype=float) + 1),
@@ -63,45 +65,83 @@ def evaluate(exprs: list[sympy.Expr], values: dict[sympy.Symbol, np.ndarray], ro
         except (NameError, TypeError, AttributeError):
             # a function numpy lacks (a Bessel function from an exact series): row by row
             # with mpmath, which has them all
-            results = [
-                [evaluate_precise(e, values, row, digits=20) for row in range(rows)] for e in exprs
-            ]
+            results = [[evaluate_precise(e, values, row) for row in range(rows)] for e in exprs]
     return [np.broadcast_to(np.asarray(r, dtype=float), (rows,)) for r in results]
 
 
-def evaluate_precise(
-    expr: sympy.Expr, values: dict[sympy.Symbol, np.ndarray], row: int, digits: int = 50
-) -> float:
-    """Re-evaluate one row with ``digits`` significant digits (mpmath).
+def _bounded_exp(x):
+    """mpmath's exp, except that an argument beyond 2^4096 in size gives ±∞ at once: exp of
+    exp(e^20) would need log₂ of its argument in bits just to reduce it, and never return
+    (exp(−8e87), a log-density's tail, is still computed).
+
+    >>> import mpmath
+    >>> float(mpmath.log(_bounded_exp(mpmath.mpf("-8e87")))), _bounded_exp(mpmath.mpf(2) ** 5000)
+    (-8e+87, mpf('+inf'))
+    """
+    import mpmath
+
+    if mpmath.isfinite(x) and mpmath.mag(x) > 4096:
+        return mpmath.inf if x > 0 else mpmath.mpf(0)
+    return mpmath.exp(x)
+
+
+MPMATH = [{"exp": _bounded_exp}, "mpmath"]  # the modules every mpmath evaluation uses
+
+
+PRECISE_DIGITS = (50, 200, 1000, 5000)  # tried in turn while the value is not a finite number
+
+
+def evaluate_precise(expr: sympy.Expr, values: dict[sympy.Symbol, np.ndarray], row: int) -> float:
+    """Re-evaluate one row with 50 significant digits (mpmath), or more while that is not
+    enough for a finite value.
 
     Float64 loses everything to cancellation in naive forms such as 1 − σ(20); a row that
-    disagrees in float64 is re-evaluated here before it counts as a counter-example.
+    disagrees in float64 is re-evaluated here before it counts as a counter-example. At
+    θ = 144, 1 − σ(θ) ≈ 3e−63 is 0 even with 50 digits; 200 tell it apart.
+
+    >>> theta = sympy.Symbol("theta", real=True)
+    >>> naive = 1 / (1 - 1 / (1 + sympy.exp(-theta)))
+    >>> evaluate_precise(naive, {theta: np.array([144.0])}, 0) > 1e62
+    True
     """
     import mpmath
 
     symbols = sorted(values, key=lambda s: s.name)
-    with mpmath.workdps(digits):
-        fn = sympy.lambdify(symbols, expr, modules="mpmath")
-        try:
-            value = fn(*(mpmath.mpf(float(values[s][row])) for s in symbols))
-            return float(mpmath.re(value))
-        except (ZeroDivisionError, ValueError, OverflowError):
-            return float("nan")
+    fn = sympy.lambdify(symbols, expr, modules=MPMATH)
+    value = float("nan")
+    for digits in PRECISE_DIGITS:
+        with mpmath.workdps(digits):
+            try:
+                value = float(mpmath.re(fn(*(mpmath.mpf(float(values[s][row])) for s in symbols))))
+            except (ZeroDivisionError, ValueError, OverflowError):
+                value = float("nan")
+        if math.isfinite(value):
+            return value
+    return value
 
 
-def relative_error(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def relative_error(a: np.ndarray, b: np.ndarray, atol: float = ATOL) -> np.ndarray:
     """|a − b| scaled by the size of both; equal infinities count as agreement."""
     with np.errstate(all="ignore"):
-        err = np.abs(a - b) / (np.maximum(np.abs(a), np.abs(b)) + ATOL / RTOL)
+        err = np.abs(a - b) / (np.maximum(np.abs(a), np.abs(b)) + atol / RTOL)
     same_inf = np.isinf(a) & np.isinf(b) & (np.sign(a) == np.sign(b))
     err = np.where(same_inf, 0.0, err)
     return np.where(np.isnan(err), np.inf, err)
 
 
-def agree(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Per-row agreement within RTOL (relative) or ATOL (absolute)."""
+def agree(a: np.ndarray, b: np.ndarray, atol: float = ATOL) -> np.ndarray:
+    """Per-row agreement within RTOL (relative) or ``atol`` (absolute).
+
+    An infinity agrees only with the same infinity (the tolerance scaled by an infinite value
+    would otherwise let −∞ agree with every number). Logarithms of densities are compared
+    with ``atol = RTOL``: an absolute difference ε in ln g is a relative difference ε in g.
+
+    >>> agree(np.array([1.0, -np.inf, np.inf, np.nan]), np.array([1.0 + 1e-12, -3.0, np.inf, 2.0]))
+    array([ True, False,  True, False])
+    """
     with np.errstate(all="ignore"):
-        close = np.abs(a - b) <= ATOL + RTOL * np.maximum(np.abs(a), np.abs(b))
+        finite = np.isfinite(a) & np.isfinite(b)
+        close = finite & (np.abs(a - b) <= atol + RTOL * np.maximum(np.abs(a), np.abs(b)))
     both_nan = np.isnan(a) & np.isnan(b)
     same_inf = np.isinf(a) & np.isinf(b) & (np.sign(a) == np.sign(b))
     return close | same_inf | both_nan

@@ -53,6 +53,14 @@ def read_chains(formula: Formula, scope: Scope) -> list[Chain]:
     chains = []
     statements = [s for s in split_statements(formula.latex) if not _index_range(s.text, scope)]
     for number, statement in enumerate(statements, start=1):
+        prose = _PROSE.match(statement.text[statement.start :])
+        if prose:
+            raise FormulaError(
+                "a row of prose (a condition or a comment) is not read",
+                column=statement.start + prose.group().rfind("\\"),
+                hint="state a condition as the formula's domain with :where: (e.g. :where: y "
+                "\\in \\{1\\}) and move comments to the text around the formula",
+            )
         parser = ast.Parser(statement.text, functions=scope.functions, symbols=scope.symbols)
         sides = parser.equation()
         if len(sides) < 2:
@@ -102,22 +110,40 @@ UNCHECKED_HINTS = {
 }
 
 
-_BREAK = re.compile(r"\\\\|\\q?quad\b|\\(?:begin|end)\{[^}]*\}|\\[{}]|[{}()\[\]]")
+_BREAK = re.compile(
+    r"\\(?:left|right|[bB]igg?[lr]?)\s*(?:\\[{}|]|\\[lr]vert|\\[lr]angle|[.()\[\]|])"
+    r"|\\\\|\\q?quad\b|\\(?:begin|end)\{[^}]*\}|\\[{}]|[{}()\[\]]"
+)
 _TRANSPARENT = {"aligned", "split", "gathered", "align", "align*", "equation", "equation*"}
 _LEADING = re.compile(r"^(?:\s|&|\\[,;:! ]|\\q?quad\b)*")
 _CONTINUES = (*ast.RELATIONS, "+", "-", "\\cdot", "\\times")
+_PROSE = re.compile(r"^(?:\s|&|\\[,;:! ]|\\q?quad\b)*\\(?:text|textrm|mbox|mathrm)\b")
 
 
 def split_statements(latex: str) -> list[Statement]:
-    """The statements of a display, in order (see the module's docstring)."""
+    r"""The statements of a display, in order (see the module's docstring).
+
+    Rows nested in a bracket or an environment such as ``cases`` belong to the statement around
+    them; ``\left\{ … \right.`` is a bracket like any other.
+
+    >>> [s.text.strip() for s in split_statements(
+    ...     r"f = \begin{cases} 1 \\ 0 \end{cases} \\ g = \left\{ a \\ b \right. \quad h = 1")]
+    ['f = \\begin{cases} 1 \\\\ 0 \\end{cases}', 'g = \\left\\{ a \\\\ b \\right.', 'h = 1']
+    """
     pieces: list[tuple[int, int]] = []  # (start, end) of rows and \quad-parts at depth 0
     depth, start = 0, 0
     for match in _BREAK.finditer(latex):
         token = match.group()
-        if token in ("{", "(", "[", "\\{") or token.startswith("\\begin{"):
+        if token.startswith(("\\left", "\\bigl", "\\Bigl", "\\biggl", "\\Biggl")):
+            depth += 1
+        elif token.startswith(("\\right", "\\bigr", "\\Bigr", "\\biggr", "\\Biggr")):
+            depth = max(depth - 1, 0)
+        elif token.startswith(("\\big", "\\Big")):
+            continue  # a sized delimiter that neither opens nor closes (\big|)
+        elif token in ("{", "(", "[", "\\{") or token.startswith("\\begin{"):
             depth += not _transparent(token)
         elif token in ("}", ")", "]", "\\}") or token.startswith("\\end{"):
-            depth -= not _transparent(token)
+            depth = max(depth - (not _transparent(token)), 0)
         elif depth == 0 and (token == "\\\\" or token.startswith("\\q")):
             pieces.append((start, match.start()))
             start = match.end()
@@ -142,7 +168,7 @@ def _trimmed(latex: str, lo: int, hi: int) -> int:
         text = text.rstrip()
         if text.endswith(("\\,", "\\;", "\\!", "\\:")):
             text = text[:-2]
-        elif text.endswith((",", ".", ";")):
+        elif text.endswith((",", ".", ";")) and not text.endswith(("\\right.", "\\left.")):
             text = text[:-1]
         else:
             return lo + len(text)
@@ -173,7 +199,12 @@ def _blank_outside(latex: str, group: list[tuple[int, int]]) -> Statement:
 
 
 def read_definition(formula: Formula, scope: Scope) -> Definition:
-    """The definition a display states (its first statement; see :func:`read_definitions`)."""
+    """The definition a display states (its first statement; see :func:`read_definitions`).
+
+    >>> d = read_definition(Formula("definition", "eq-g", "g(y; p) = p", "doc.md", 1, 2), Scope())
+    >>> d.params, d.density, d.outcome
+    (('y', 'p'), True, 'y')
+    """
     return read_definitions(formula, scope)[0]
 
 
@@ -217,6 +248,8 @@ def read_definitions(formula: Formula, scope: Scope) -> list[Definition]:
                 latex=formula.latex,
                 label=formula.label,
                 torch=(formula.torch or None) if not out else None,
+                package=(formula.package or None) if not out else None,
+                density=head.given is not None,
                 given=head.given,
                 bar=head.bar,
                 subs=head.subs,
@@ -253,12 +286,24 @@ def _head(statement: Statement, scope: Scope) -> _Head:
     params: tuple[str, ...] = ()
     powers: list[tuple[str, int]] = []
     given, bar = None, False
+    semicolons = 0
     if parser.at("("):
         parser.take()
         params = (_param_name(parser, powers),)
         while parser.at(",") or parser.at(";") or parser.at("\\mid") or parser.at("|"):
             separator = parser.take().text
             if separator == ";":  # π(a | s; θ): the parameters are after the ';'
+                if semicolons:
+                    raise parser.error("a density has one semicolon, before its parameters")
+                if not bar and len(params) > 1:
+                    raise FormulaError(
+                        f"a density has one outcome before the semicolon; {name_node.name} has "
+                        f"{len(params)}",
+                        hint="make the outcome one vector symbol, as in g(x; \\pi) with "
+                        "x \\in \\{x \\in \\mathbb{N}^{K} : \\sum_{i=1}^{K} x_i = n\\} or "
+                        "z \\in \\{0, 1\\}^{M}",
+                    )
+                semicolons += 1
                 given, bar = len(params), False
             elif separator != "," and given is None:
                 given, bar = len(params), True
@@ -280,6 +325,60 @@ def _head(statement: Statement, scope: Scope) -> _Head:
         )
     found = (given, bar, subs, tuple(powers), log)
     return _Head(name_node.name, params, indices, *found, body_text, len(head) + 1)
+
+
+def defined_outcome(latex: str) -> str | None:
+    """The outcome of a density, read from its head alone (None: not a readable density).
+
+    >>> defined_outcome(r"g(k; \\theta) = 1"), defined_outcome(r"A(\\theta) = 1")
+    ('k', None)
+    """
+    head = latex.split("=", 1)[0]
+    match = re.match(r"\s*\\?[A-Za-z]+\s*\(\s*\\?([A-Za-z]+)\s*;", head)
+    return match[1] if match else None
+
+
+def expected(latex: str) -> set[str]:
+    r"""The variables of the expectations a formula takes: ``\mathbb{E}_{y}[…]`` gives y."""
+    return set(_EXPECTED.findall(latex))
+
+
+def defined_name(latex: str) -> str | None:
+    """The name a definition defines, read from its head alone (None when unreadable).
+
+    >>> defined_name(r"g(y; p) = p^{y}"), defined_name(r"\\pi_k = 1"), defined_name("= 2")
+    ('g', 'pi', None)
+    """
+    try:
+        head, _ = ast.split_top_level(latex)
+        node = ast.Parser(head, functions=set()).symbol_or_call(allow_call=False)
+    except FormulaError:
+        return None
+    return node.name if isinstance(node, ast.Sym) else None
+
+
+_EXPECTED = re.compile(r"\\mathbb\s*\{E\}\s*_\s*\{?\s*\\?([A-Za-z]+)")
+
+
+def mentions(latex: str) -> set[str]:
+    r"""Every name a formula's LaTeX mentions, whatever it means there (a symbol, a function,
+    the variable of an expectation), read from its tokens alone: it works on formulas the
+    parser refuses.
+
+    >>> sorted(mentions(r"\mathbb{E}_{k}[ \frac{\partial \ln g(k; \theta)}{\partial \theta} ]"))
+    ['E', 'g', 'k', 'theta']
+    """
+    names = expected(latex)
+    try:
+        tokens = ast.tokenize(latex)
+    except FormulaError:
+        return names
+    for token in tokens:
+        if token.kind == "letter":
+            names.add(token.text)
+        elif token.kind == "cmd" and token.text[1:] in ast.GREEK:
+            names.add(token.text[1:])
+    return names
 
 
 def signature(definition: Definition) -> str:

@@ -12,7 +12,9 @@ class Formula:
     """One display formula as the author wrote it.
 
     ``line`` is the 1-based line of the directive in ``source``; ``content_line`` the line of
-    the first LaTeX line (so each derivation step can be located).
+    the first LaTeX line (so each derivation step can be located). ``where`` declares domains
+    for this formula alone; ``algebra`` marks a claim that is an identity, tied to none of the
+    page's definitions.
     """
 
     kind: str
@@ -25,6 +27,8 @@ class Formula:
     torch: str = ""
     package: str = ""
     reason: str = ""
+    where: str = ""
+    algebra: bool = False
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -35,8 +39,8 @@ class Formula:
 class Evidence:
     """One way a formula was checked: how, on how many points, the worst error."""
 
-    method: str  # symbolic | numeric | torch | package | normalised | parse | exempt |
-    # integral | series | quadrature | truncated sum (how an infinite expectation was decided)
+    method: str  # symbolic | numeric | torch | package | normalised | gradient | notation |
+    # exempt | integral | series | quadrature | truncated sum (how an expectation was decided)
     ok: bool
     points: int = 0
     worst_error: float | None = None
@@ -60,6 +64,24 @@ class Result:
     cached: bool = False
     elapsed: float = 0.0  # wall seconds the verifier spent on it (shared among a chain's steps)
     uses: list[str] = field(default_factory=list)  # labels of what it rests on (see .uses)
+    domains: list[str] = field(default_factory=list)  # the declarations its checks used (LaTeX)
+    algebra: bool = False  # a claim or derivation marked as an identity (see Formula)
+
+    @property
+    def notation(self) -> bool:
+        """A definition with nothing to check it against: it names something, it proves nothing."""
+        return self.kind == "definition" and all(e.method == "notation" for e in self.evidence)
+
+    @property
+    def status(self) -> str:
+        """How the ledger and the caption name the verdict."""
+        if not self.ok:
+            return "failing"
+        if self.kind == "exempt":
+            return "exempt"
+        if self.notation:
+            return "notation"
+        return "identity" if self.algebra else "verified"
 
     @property
     def ok(self) -> bool:

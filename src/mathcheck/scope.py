@@ -9,6 +9,10 @@ differentiates by its parameters, ``\mathbb{E}[\dots]`` without a subscript aver
 random variable. It is the latest function definition that reads as a density (its arguments
 split by ``;`` or ``\mid``, parameters written as subscripts, or a ``:torch:`` binding), else
 the latest function definition.
+
+A declaration that would change the domain of a symbol a definition uses is refused by the page
+(:mod:`.page`); a formula's ``:where:`` declarations hold for that formula alone
+(:meth:`Scope.narrowed`).
 """
 
 from __future__ import annotations
@@ -25,7 +29,11 @@ from .latex import Node
 
 @dataclass(frozen=True)
 class Definition:
-    """``name(params) = body`` (a function) or ``name_{indices} = body`` (an abbreviation)."""
+    """``name(params) = body`` (a function) or ``name_{indices} = body`` (an abbreviation).
+
+    A function whose outcome stands before a semicolon, ``g(y; p)``, is a *density* (or mass
+    function) of that outcome: it must normalise, and expectations over the outcome use it.
+    """
 
     name: str
     params: tuple[str, ...]
@@ -49,6 +57,9 @@ class Definition:
             return value
         return value ** sympy.Rational(1, power)
 
+    density: bool = False
+    package: str | None = None
+
     @property
     def is_function(self) -> bool:
         return bool(self.params)
@@ -71,6 +82,11 @@ class Definition:
             rest = self.params[1:]
         return tuple(p for p in rest if scope.is_continuous(p))
 
+    @property
+    def outcome(self) -> str | None:
+        """The random variable of a density: its first argument."""
+        return self.params[0] if self.density else None
+
 
 @dataclass
 class Scope:
@@ -91,7 +107,9 @@ class Scope:
     def define(self, definition: Definition) -> None:
         self.definitions.pop(definition.name, None)  # re-insert: order is reading order
         self.definitions[definition.name] = definition
-        self._history.append(f"def:{definition.label}:{definition.latex}:{definition.torch}")
+        self._history.append(
+            f"def:{definition.label}:{definition.latex}:{definition.torch}:{definition.package}"
+        )
 
     @property
     def functions(self) -> set[str]:
@@ -116,13 +134,13 @@ class Scope:
         }
 
     def bindings(self) -> list[str]:
-        """The ``:torch:`` code of the definitions so far (a claim may be checked against it)."""
-        return [d.torch for d in self.definitions.values() if d.torch]
+        """The bindings of the definitions so far (a claim may be checked against them)."""
+        return [b for d in self.definitions.values() for b in (d.torch, d.package) if b]
 
     def distribution_of(self, variable: str) -> Definition | None:
-        """The latest function definition whose first argument is ``variable``."""
+        """The latest density whose outcome is ``variable``."""
         for definition in reversed(list(self.definitions.values())):
-            if definition.is_function and definition.params[0] == variable:
+            if definition.outcome == variable:
                 return definition
         return None
 
@@ -139,6 +157,12 @@ class Scope:
             if definition.is_function and name in definition.params[1:]:
                 return definition
         return None
+
+    def narrowed(self, declarations: list[Declaration], source: str) -> Scope:
+        """A copy of this scope with ``declarations`` added: for one formula's ``:where:``."""
+        scope = self.copy()
+        scope.declare(declarations, f"where:{source}")
+        return scope
 
     def fingerprint(self) -> str:
         """A digest of everything declared so far: a formula's result depends on it."""

@@ -47,7 +47,7 @@ from .domains import (
     Vector,
 )
 from .errors import ScopeError
-from .expectation import Support, expectation
+from .expectation import Bound, Support, expectation
 from .scope import Definition, Scope
 from .values import ShapeError, Value
 
@@ -112,6 +112,7 @@ class Translator:
         self.notes: list[tuple[str, str]] = []  # (method, how) per infinite expectation
         self._declared: dict[str, Value] = {}
         self._holding: dict[str, Value] = {}  # defined quantities a derivative holds as variables
+        self.bounds: dict[sympy.Symbol, Interval] = {}  # each symbol's declared interval
 
     # --- symbols -------------------------------------------------------------------------
     def symbol(
@@ -121,9 +122,13 @@ class Translator:
             assumptions = {"real": True}
             if element is not None and element.integer:
                 assumptions = {"integer": True, "nonnegative": True}
+            elif element is not None and element.lo == 0 and element.lo_closed:
+                assumptions = {"nonnegative": True}  # 0 is in the domain: not positive
             elif element is not None and element.lo >= 0:
                 assumptions = {"positive": True}
             self._symbols[name] = sympy.Symbol(name, **assumptions)
+            if element is not None:
+                self.bounds[self._symbols[name]] = element
         if owner is not None:
             self.positions.setdefault(self._symbols[name], owner)
         return self._symbols[name]
@@ -685,7 +690,12 @@ class Translator:
 
     def _integrate(self, body: Value, symbol: sympy.Symbol, support: Support, var: str) -> Value:
         def one(integrand: sympy.Expr) -> sympy.Expr:
-            outcome = expectation(integrand, symbol, support)
+            bounds = tuple(  # the other symbols' declared intervals decide a Piecewise result
+                Bound(s, b.lo, b.hi, b.lo_closed, b.hi_closed)
+                for s, b in self.bounds.items()
+                if s != symbol and s in integrand.free_symbols
+            )
+            outcome = expectation(integrand, symbol, support, bounds)
             note = (outcome.kind(support), outcome.describe(pretty(var), support))
             if note not in self.notes:
                 self.notes.append(note)
@@ -858,6 +868,7 @@ class Translator:
 _SCALAR_FUNCTIONS: dict[str, Callable[[sympy.Expr], sympy.Expr]] = {
     "ln": sympy.log,
     "exp": sympy.exp,
+    "abs": sympy.Abs,
     "sqrt": sympy.sqrt,
     "tanh": sympy.tanh,
     "sinh": sympy.sinh,

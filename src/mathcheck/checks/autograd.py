@@ -12,7 +12,7 @@ from .. import bindings
 from .. import latex as ast
 from ..distributions import bind_arguments, gradient_variables
 from ..errors import ScopeError
-from ..evaluation import Evaluated, Subject, fmt
+from ..evaluation import Evaluated, Subject, disagreement
 from ..instances import size_names
 from ..records import Evidence
 from ..scope import Scope
@@ -75,10 +75,10 @@ def compare(subject: Subject, rhs: ast.Node, call: ast.Call, var: ast.Sym) -> Ev
             out = out[(slice(None), *where)]
         return out
 
-    def failed(item: Evaluated, row: int, ours: float, theirs: float) -> str:
+    def failed(item: Evaluated, row: int, ours: float, theirs: float, which: int) -> str:
         return (
             f"torch autograd of {definition.name}'s :torch: ≠ rhs at {item.point(row)} "
-            f"(rhs {fmt(ours)}, autograd {fmt(theirs)})"
+            f"({disagreement(('rhs', 'autograd'), ours, theirs)})"
         )
 
     evaluated = subject.evaluate(lambda t: [t.expr(rhs)])

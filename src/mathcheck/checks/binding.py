@@ -12,8 +12,8 @@ from collections.abc import Callable
 import numpy as np
 import sympy
 
-from .. import bindings
-from ..evaluation import Evaluated, Subject, fmt
+from .. import bindings, prove
+from ..evaluation import Evaluated, Subject, disagreement
 from ..instances import size_names
 from ..records import Evidence
 from ..translate import Translator
@@ -26,19 +26,24 @@ def compare(
     expression: str,
     method: str,
     what: str,
+    atol: float = prove.ATOL,
 ) -> Evidence:
-    """``build`` (the formula's side) against ``expression`` at every point of every instance."""
+    """``build`` (the formula's side) against ``expression`` at every point of every instance.
+
+    ``atol`` is the absolute tolerance: ``RTOL`` when both are logarithms of a density.
+    """
     sizes = size_names(subject.scope)
 
     def theirs(item: Evaluated) -> np.ndarray:
         ns = bindings.namespace(subject.scope, item.assignment, item.columns, sizes)
         return bindings.evaluate(expression, ns, item.rows, what=f":{method}:")
 
-    def failed(item: Evaluated, row: int, ours: float, value: float) -> str:
+    def failed(item: Evaluated, row: int, ours: float, value: float, which: int) -> str:
         return (
             f":{method}: `{expression}` ≠ {what} at {item.point(row)} "
-            f"({what} {fmt(ours)}, {method} {fmt(value)})"
+            f"({disagreement((what, method), ours, value, atol)})"
         )
 
     evaluated = subject.evaluate(lambda t: [build(t)])
-    return numeric.against(evaluated, theirs, method, f"`{expression}` agrees with {what}", failed)
+    passed = f"`{expression}` agrees with {what}"
+    return numeric.against(evaluated, theirs, method, passed, failed, atol)

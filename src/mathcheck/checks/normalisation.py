@@ -24,18 +24,16 @@ def check(subject: Subject, definition: Definition) -> Evidence:
         mass = t.expectation(var, definition, {}, lambda env: sympy.Integer(1))
         return [mass, sympy.Integer(1)]
 
-    evaluated = outer.evaluate(total)
-    evidence = numeric.compare(evaluated, 0, 1)
-    evidence.method = "normalised"
     first = subject.scope.declarations[var].domain
     op = "∫" if isinstance(first, Interval) and not first.integer else "Σ"
+    evaluated = outer.evaluate(total)
+    evidence = numeric.compare(evaluated, 0, 1, (op, "expected"))
+    evidence.method = "normalised"
     how = "".join(f"; {how}" for _, how in notes(evaluated))
     if not evidence.ok:
         verb = "integrate" if op == "∫" else "sum"
         evidence.detail = (
-            f"{definition.name} does not {verb} to 1 over {pretty(var)}: "
-            + evidence.detail.replace("lhs", op).replace("rhs", "1")
-            + how
+            f"{definition.name} does not {verb} to 1 over {pretty(var)}: {evidence.detail}{how}"
         )
     else:
         proven = symbolic.proven_instances(evaluated, 0, 1) == len(evaluated)

@@ -17,7 +17,8 @@ from pathlib import Path
 from docutils import nodes
 from sphinx.util import logging
 
-from .. import Cache, __version__, dependencies_digest
+from .. import Cache, Result, __version__, dependencies_digest
+from ..myst import html_display_math
 from . import changes, graph, numbers, prefetch
 from .directives import (
     MARK,
@@ -69,9 +70,13 @@ def _doctree_read(app, doctree: nodes.document) -> None:
         app.mathcheck_seconds += sum(r.seconds for r in page.results if not r.cached)
         env.mathcheck_digests[env.docname] = (page.roots, page.dependencies())
     env.mathcheck_results[env.docname] = records
-    for block in doctree.findall(nodes.math_block):
-        if block.get(MARK):
-            continue
+    unverified = [b for b in doctree.findall(nodes.math_block) if not b.get(MARK)]
+    unverified += [
+        raw
+        for raw in doctree.findall(nodes.raw)
+        if "html" in raw.get("format", "").split() and html_display_math(raw.astext())
+    ]
+    for block in unverified:
         logger.error(
             "display formula is not verified: use math-claim, math-derivation, math-def, "
             "or math-exempt with a :reason: (%r)",
@@ -80,20 +85,15 @@ def _doctree_read(app, doctree: nodes.document) -> None:
             type="mathcheck",
             subtype="unverified",
         )
-        env.mathcheck_results[env.docname].append(
-            {
-                "label": block.get("label") or "(unlabelled)",
-                "kind": "unverified",
-                "source": relative_source(env, env.docname),
-                "line": block.line or 0,
-                "latex": block.astext(),
-                "step": None,
-                "evidence": [],
-                "problems": ["display formula is not verified"],
-                "reason": "",
-                "cached": False,
-            }
+        unchecked = Result(
+            label=block.get("label") or "(unlabelled)",
+            kind="unverified",
+            source=relative_source(env, env.docname),
+            line=block.line or 0,
+            latex=block.astext(),
+            problems=["display formula is not verified"],
         )
+        env.mathcheck_results[env.docname].append(unchecked.to_dict())
 
 
 def _purge(app, env, docname) -> None:

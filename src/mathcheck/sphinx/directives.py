@@ -12,7 +12,10 @@ from sphinx.directives.patches import MathDirective
 from sphinx.util import logging
 from sphinx.util.texescape import escape as tex_escape
 
-from .. import Formula, Page
+from .. import Formula, Page, Result
+from ..domains import parse_declarations, split_entries
+from ..errors import FormulaError
+from ..exemptions import AllowList
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +33,8 @@ def page_for(env) -> Page:
             start = time.perf_counter()
             app.mathcheck_prefetch.collect(env.docname, app.mathcheck_cache)
             app.mathcheck_waited += time.perf_counter() - start
-        page = Page(source, cache=app.mathcheck_cache)
+        exemptions = AllowList.find(Path(env.doc2path(env.docname)))
+        page = Page(source, cache=app.mathcheck_cache, exemptions=exemptions)
         env.temp_data["mathcheck_page"] = page
     return page
 
@@ -66,6 +70,8 @@ class FormulaDirective(MathDirective):
         "torch": directives.unchanged,
         "package": directives.unchanged,
         "reason": directives.unchanged,
+        "where": directives.unchanged,
+        "algebra": directives.flag,
         "class": directives.class_option,
     }
 
@@ -83,6 +89,8 @@ class FormulaDirective(MathDirective):
             torch=self.options.get("torch", ""),
             package=self.options.get("package", ""),
             reason=self.options.get("reason", ""),
+            where=self.options.get("where", ""),
+            algebra="algebra" in self.options,
         )
         page = page_for(self.env)
         start = time.perf_counter()
@@ -105,33 +113,68 @@ class FormulaDirective(MathDirective):
         block = next(n for n in out if isinstance(n, nodes.math_block))
         block[MARK] = self.kind
         block["classes"].append(f"mathcheck-{self.kind}")
-        out.append(self._caption(formula, all(r.ok for r in results)))
+        out.append(caption(formula, results))
         return out
 
-    def _caption(self, formula: Formula, ok: bool) -> nodes.Node:
-        """Under the formula: its symbols' domains and a link to its ledger entry."""
-        para = nodes.paragraph(classes=["mathcheck-caption"])
-        if formula.symbols:
-            para += nodes.Text("where ")
-            domains = [s.strip() for s in formula.symbols.split(";") if s.strip()]
-            for i, domain in enumerate(domains):
-                if i:
-                    para += nodes.Text(", ")
-                para += nodes.math(domain, domain)
-            para += nodes.Text(". ")
-        if formula.kind == "exempt":
-            para += nodes.Text(f"Not checked: {formula.reason} ")
-        else:
-            para += nodes.Text("✓ verified " if ok else "✗ not verified ")
-        # a PDF has no permalinks: it prints the label, the name to cite the formula by
-        label = tex_escape(formula.label)
-        para += nodes.raw("", rf"\mbox{{\sphinxcode{{{label}}}}} ", format="latex")
-        ref = nodes.reference(
-            "", "(ledger)", internal=True, refuri="", classes=["mathcheck-ledger-link"]
-        )
-        ref["mathcheck_ledger_label"] = formula.label
-        para += ref
-        return para
+
+def caption(formula: Formula, results: list[Result]) -> nodes.paragraph:
+    """Under the formula: the domains its checks used, its status, a link to its ledger entry.
+
+    The domains are those the checks actually used (declared anywhere on the page before it),
+    so a reader sees where the formula was checked; those a ``:where:`` gave this formula alone
+    are marked so.
+    """
+    para = nodes.paragraph(classes=["mathcheck-caption"])
+    shown: list[str] = []
+    for result in results:
+        shown += [d for d in result.domains if d not in shown]
+    if not shown:  # nothing was checked (the formula could not be read): show what it declares
+        shown = split_entries(formula.symbols)
+    local = _declared(formula.where)
+    if shown:
+        para += nodes.Text("where ")
+        for i, domain in enumerate(shown):
+            if i:
+                para += nodes.Text(", ")
+            para += nodes.math(domain, domain)
+            if domain in local:
+                para += nodes.Text(" (for this formula only)")
+        para += nodes.Text(". ")
+    para += nodes.Text(_status(formula, results))
+    # a PDF has no permalinks: it prints the label, the name to cite the formula by
+    label = tex_escape(formula.label)
+    para += nodes.raw("", rf"\mbox{{\sphinxcode{{{label}}}}} ", format="latex")
+    ref = nodes.reference(
+        "", "(ledger)", internal=True, refuri="", classes=["mathcheck-ledger-link"]
+    )
+    ref["mathcheck_ledger_label"] = formula.label
+    para += ref
+    return para
+
+
+STATUS = {
+    "verified": "✓ verified ",
+    "identity": "✓ verified as an identity (plain algebra, tied to no definition) ",
+    "notation": "Definition: notation, with nothing to check it against ",
+    "failing": "✗ not verified ",
+}
+
+
+def _status(formula: Formula, results: list[Result]) -> str:
+    if formula.kind == "exempt":
+        return f"Not checked: {formula.reason} "
+    statuses = {r.status for r in results}
+    for status in ("failing", "notation", "identity"):
+        if status in statuses:
+            return STATUS[status]
+    return STATUS["verified"]
+
+
+def _declared(where: str) -> set[str]:
+    try:
+        return {d.latex for d in parse_declarations(where)} if where else set()
+    except FormulaError:
+        return set()
 
 
 class DefinitionDirective(FormulaDirective):

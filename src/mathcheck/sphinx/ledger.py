@@ -1,11 +1,20 @@
-"""The formula ledger: one row per display formula (and per derivation step), with evidence."""
+"""The formula ledger: one row per display formula (and per derivation step), with evidence.
+
+Its headline counts say exactly what was verified: definitions checked or only notation,
+claims tied to the page's definitions or identities (``:algebra:``), derivation steps, and,
+apart from all of them, the exempt formulas with the reviewed reasons they may cite.
+"""
 
 from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
 
 from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
 from .. import Result
+from ..exemptions import AllowList
 from .graph import formula_graph
 from .numbers import formula_uri, number_node
 
@@ -46,6 +55,49 @@ def _evidence_text(result: Result) -> str:
     return ", ".join(parts)
 
 
+def headline(results: list[Result]) -> str:
+    """The ledger's counts, by kind and status.
+
+    >>> from mathcheck import Evidence
+    >>> checked = Result("a", "definition", "p.md", 1, "g", evidence=[Evidence("normalised", True)])
+    >>> headline([checked, Result("b", "exempt", "p.md", 2, "x", reason="notation"),
+    ...           Result("c", "claim", "p.md", 3, "y", algebra=True)])
+    '1 definition (1 checked, 0 notation); 1 claim (0 tied to the page, 1 identity); 0 ...
+    Apart from these, 1 exempt formula.'
+    """
+    count = Counter((r.kind, r.status) for r in results)
+    kinds = Counter(r.kind for r in results)
+    failing = sum(1 for r in results if not r.ok and r.kind != "exempt")
+    identities = count["claim", "identity"]
+    return (
+        f"{_many(kinds['definition'], 'definition')} ({count['definition', 'verified']} "
+        f"checked, {count['definition', 'notation']} notation); "
+        f"{_many(kinds['claim'], 'claim')} ({count['claim', 'verified']} tied to the page, "
+        f"{identities} identit{'y' if identities == 1 else 'ies'}); "
+        f"{_many(kinds['derivation'], 'derivation step')}; {failing} failing. "
+        f"Apart from these, {_many(kinds['exempt'], 'exempt formula')}."
+    )
+
+
+def _many(n: int, what: str) -> str:
+    return f"{n} {what}{'' if n == 1 else 's'}"
+
+
+def exemption_list(allowed: AllowList, results: list[Result]) -> list[nodes.Node]:
+    """The reviewed exemption reasons, each with how many formulas cite it."""
+    uses = Counter(" ".join(r.reason.split()) for r in results if r.kind == "exempt")
+    where = allowed.path.name if allowed.path else "(no mathcheck-exemptions.txt found)"
+    intro = nodes.paragraph(
+        text=f"Exemptions may cite only these reviewed reasons, listed in {where}:"
+    )
+    items = nodes.bullet_list()
+    for reason in allowed.reasons:
+        item = nodes.list_item()
+        item += nodes.paragraph(text=f"{reason} ({uses[reason]} formula(s))")
+        items += item
+    return [intro, items]
+
+
 def build_table(
     app, fromdocname: str, records: dict[str, list[dict]], ledger: str = ""
 ) -> list[nodes.Node]:
@@ -60,14 +112,9 @@ def build_table(
         for docname in sorted(records)
         for r in records[docname]
     ]
-    total = len(results)
-    exempt = sum(1 for _, r in results if r.kind == "exempt")
-    failed = sum(1 for _, r in results if not r.ok)
-    symbolic = sum(1 for _, r in results if "symbolic" in r.methods)
-    summary = nodes.paragraph(
-        text=f"{total} display formulas and derivation steps: {total - exempt - failed} verified "
-        f"({symbolic} symbolically), {exempt} exempt with a reason, {failed} failing."
-    )
+    summary = nodes.paragraph(text=headline([r for _, r in results]))
+    allowed = AllowList.find(Path(app.env.doc2path(fromdocname)))
+    listed = exemption_list(allowed, [r for _, r in results])
     graph = formula_graph(records)
     table = nodes.table(classes=["mathcheck-ledger"])
     if app.builder.format == "latex":  # ten columns on a page: each as wide as it needs
@@ -112,7 +159,7 @@ def build_table(
             refuri=builder.get_relative_uri(fromdocname, docname),
         )
         worst = result.worst_error
-        status = "exempt" if result.kind == "exempt" else ("verified" if result.ok else "FAILING")
+        status = "FAILING" if not result.ok else result.status
         if result.cached:
             status += " (cached)"
         first = not (result.step and result.step > 1)
@@ -133,7 +180,7 @@ def build_table(
             ],
             classes={7: "mathcheck-time"},
         )
-    return [summary, table]
+    return [summary, *listed, table]
 
 
 def _uses_cell(app, here: str, graph, label: str) -> nodes.Node:

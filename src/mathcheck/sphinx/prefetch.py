@@ -23,7 +23,8 @@ from pathlib import Path
 from sphinx.util import logging
 
 from .. import Cache, Page
-from ..myst import extract
+from ..exemptions import AllowList
+from ..myst import EXTENSIONS, extract
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +32,12 @@ MARKER = "{math-"  # a page without a formula directive has nothing to prefetch
 
 
 def verify_page(
-    path: str, source: str, cache_path: str | None, shard: int = 0, shards: int = 1
+    path: str,
+    source: str,
+    cache_path: str | None,
+    shard: int = 0,
+    shards: int = 1,
+    extensions: tuple[str, ...] = EXTENSIONS,
 ) -> dict[str, list[dict]]:
     """Check the formulas of one MyST page; the results that passed, by cache key.
 
@@ -41,8 +47,8 @@ def verify_page(
     declarations and definitions, so the workers share one long page between them.
     """
     cache = Cache(None, data=_remembered(cache_path))
-    formulas, _ = extract(Path(path).read_text(encoding="utf-8"), source)
-    page = Page(source, cache=cache)
+    formulas, _ = extract(Path(path).read_text(encoding="utf-8"), source, extensions)
+    page = Page(source, cache=cache, exemptions=AllowList.find(path))
     for n, formula in enumerate(formulas):
         if n % shards == shard:
             page.check(formula)
@@ -60,17 +66,20 @@ def _remembered(cache_path: str | None) -> dict[str, list[dict]]:
 class Prefetch:
     """The worker pool of one build, and the pages submitted to it."""
 
-    def __init__(self, workers: int):
+    def __init__(self, workers: int, extensions: tuple[str, ...] = EXTENSIONS):
         # spawn, not fork: the build process holds threads (notebook kernels' clients)
         context = multiprocessing.get_context("spawn")
         self.pool = concurrent.futures.ProcessPoolExecutor(workers, mp_context=context)
         self.shards = workers
+        self.extensions = extensions
         self.futures: dict[str, list[concurrent.futures.Future]] = {}
 
     def submit(self, docname: str, path: str, source: str, cache_path: str | None) -> None:
         """Queue one page, split into one shard per worker (pages are read one at a time)."""
         self.futures[docname] = [
-            self.pool.submit(verify_page, path, source, cache_path, shard, self.shards)
+            self.pool.submit(
+                verify_page, path, source, cache_path, shard, self.shards, self.extensions
+            )
             for shard in range(self.shards)
         ]
 
@@ -98,7 +107,8 @@ def start(app, docnames, source_of) -> Prefetch | None:
             pending.append((docname, str(path)))
     if not pending:
         return None
-    prefetch = Prefetch(workers if workers > 0 else (os.cpu_count() or 1))
+    extensions = tuple(sorted(getattr(app.config, "myst_enable_extensions", EXTENSIONS) or ()))
+    prefetch = Prefetch(workers if workers > 0 else (os.cpu_count() or 1), extensions)
     cache_path = str(app.mathcheck_cache.path) if app.mathcheck_cache.path else None
     for docname, path in pending:
         prefetch.submit(docname, path, source_of(docname), cache_path)

@@ -1,0 +1,65 @@
+r"""Every refusal names the supported way to write the same thing (issue #17): a corpus of what
+a contributor writes first, each refused with a hint that leads somewhere."""
+
+from __future__ import annotations
+
+import pytest
+from mathcheck_contexts import check
+
+E = r"\frac{\partial \ln g(y; p)}{\partial p}"
+FISHER = rf"\mathbb{{E}}_{{y}}\left[ \left( {E} \right)^{{2}} \right]"
+
+# (formula, what its hint must say): the issue's cases first
+LEADS_SOMEWHERE = [
+    (
+        r"\frac{d}{dp} \ln g(y; p) = \frac{y - p}{p (1 - p)}",
+        r"\frac{\partial f}{\partial p}",
+    ),
+    (r"\frac{d \ln g(y; p)}{d p} = \frac{y - p}{p (1 - p)}", r"\frac{\partial f}{\partial p}"),
+    (rf"I(p) = {FISHER}", "define I first with math-def"),
+    (
+        r"\operatorname{Var}(y) = p (1 - p)",
+        r"\mathbb{E}_{y}\left[ y^{2} \right] - \mathbb{E}_{y}\left[ y \right]^{2}",
+    ),
+    (r"\operatorname{Cov}(y, y) = p (1 - p)", r"\mathbb{E}_{k}\left[ e_i e_j \right]"),
+    (r"\mathcal{I}(p) = \frac{1}{p (1 - p)}", "name the quantity with a plain letter"),
+    (r"\sum_{y=0}^{\infty} g(y; p) = 1", r"over y \in \mathbb{N}"),
+    (r"P(Y = y; p) = g(y; p)", "write g(y; p)"),
+    # and what else comes first to hand
+    (rf"{E} = \frac{{y - p}}{{p \neq 1}}", "at its top level only"),
+    (rf"{E} = \frac{{y - p}}{{p (1 - p)}} \text{{ for all }} p", ":where:"),
+    (r"\int_0^1 g(y; p) dy = 1", r"\mathbb{E}_{y}\left[ … \right]"),
+    (rf"{E} = \frac{{y - p}}{{p (1 - p}}", "a bracket is missing or extra"),
+    (rf"{E} = q", r"q \in \mathbb{R}"),
+    (rf"{E} \approx 0", "'='"),
+    (r"\frac{\partial \ln g(y; p)}{\partial y} = 0", r"\frac{\partial \ln g(y; p)}{\partial p}"),
+    (r"\frac{\partial^{p} \ln g(y; p)}{\partial p} = 0", r"\partial^{2}"),
+    (rf"{E} = \cdot p", r"a \cdot b"),
+    (rf"{E} = / p", r"\frac{a}{b}"),
+    (rf"{E} = \hat{{12}}", r"\hat{p}"),
+    (r"g_{k}(y; p) = 1", "in parentheses, g(y; p)"),
+    (rf"{E} = g(y)", "call g with its 2 arguments"),
+    (rf"{E} = \{{ p \}}", "group with ( ) or { }"),
+    (rf"{E} = |p", "|x|"),
+    (rf"{E} = \Gamma", r"\Gamma(x)"),
+    (rf"{E} = \begin{{cases}} 1 \end{{cases}}", "one directive per case"),
+    (rf"{E} = \begin{{pmatrix}} 1 \end{{pmatrix}}", "component-wise"),
+    (rf"{E} = \operatorname{{foo}}(p)", r"\operatorname{softmax}(\theta)_k"),
+    (rf"{E} = \pi_k", r"k \in \{1, \dots, K\}"),
+    (r"\mathbb{E}_{k}[k] = p", "define one first"),
+    (r"\frac{y - p}{p (1 - p)}", "write lhs = rhs"),
+]
+
+
+@pytest.mark.parametrize(("latex", "hint"), LEADS_SOMEWHERE)
+def test_every_refusal_names_the_supported_way(latex, hint):
+    [result] = check("bernoulli", latex)
+    [problem] = result.problems
+    assert "(hint: " in problem, problem
+    assert hint in problem.split("(hint: ", 1)[1], problem
+
+
+def test_a_hint_never_suggests_declaring_a_derivative_d_or_a_function_name():
+    for latex, _ in LEADS_SOMEWHERE[:3]:
+        [result] = check("bernoulli", latex)
+        assert "\\in (0, 1)" not in result.problems[0]

@@ -8,6 +8,9 @@ from __future__ import annotations
 import functools
 
 from mathcheck import Formula, Page
+from mathcheck.errors import FormulaError
+from mathcheck.reading import read_chains
+from mathcheck.verdicts import touches
 
 CONTEXTS = {
     "softmax": [
@@ -26,7 +29,8 @@ CONTEXTS = {
     ],
     "simplex": [
         (
-            r"g(k; \pi) = \pi_k",
+            # torch normalises probs: its gradient is that of π_k / Σπ (see the soundness rules)
+            r"g(k; \pi) = \frac{\pi_k}{\sum_{i=1}^{K} \pi_i}",
             r"K \in \{2, 3, 4\}; j, k \in \{1, \dots, K\}; \pi \in \Delta^{K-1}",
             "torch.distributions.Categorical(probs=pi).log_prob(k - 1)",
         )
@@ -118,7 +122,8 @@ CONTEXTS = {
         (
             r"f(x; p) = \frac{n!}{x_1! \cdots x_K!} p_1^{x_1} \cdots p_K^{x_K}",
             r"K \in \{2, 3\}; n \in \{1, 2\}; j \in \{1, \dots, K\}; p \in \Delta^{K-1}; x \in \{x \in \mathbb{N}^{K} : \sum_{i=1}^{K} x_i = n\}",
-            "torch.distributions.Multinomial(total_count=n, probs=p).log_prob(x)",
+            # the pmf as written, in torch: Multinomial(probs=p) would differentiate p / Σp
+            "torch.lgamma(torch.as_tensor(n + 1.0)) - torch.lgamma(x + 1.0).sum(-1) + (x * torch.log(p)).sum(-1)",
         )
     ],
 }
@@ -142,6 +147,22 @@ def page_with(context: str) -> Page:
 
 
 def check(context: str, latex: str, kind: str = "claim", **options) -> list:
-    """Check one formula on a fresh page of ``context``; return its results."""
+    """Check one formula on a fresh page of ``context``; return its results.
+
+    This battery is about reading notation: an identity that uses none of the context's
+    definitions is marked ``:algebra:`` as its author would (the rule that such a claim must
+    say so is the soundness battery's).
+    """
     page = page_with(context)
+    if kind != "definition" and "algebra" not in options:
+        options["algebra"] = _untied(page, latex)
     return page.check(Formula(kind, "eq-under-test", latex, page.source, 10, 11, **options))
+
+
+def _untied(page: Page, latex: str) -> bool:
+    formula = Formula("claim", "eq-probe", latex, page.source, 10, 11)
+    try:
+        chains = read_chains(formula, page.scope)
+    except FormulaError:
+        return False  # unreadable: the check itself reports it
+    return touches([side for chain in chains for side in chain.sides], page.scope) is None

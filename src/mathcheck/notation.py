@@ -103,16 +103,32 @@ class Entry:
 
 @dataclass(frozen=True)
 class Use:
-    """One ``:symbols:`` entry: ``latex`` declares one symbol (``k \\in \\{1, \\dots, K\\}``)."""
+    """One ``:symbols:`` entry: ``latex`` declares one symbol (``k \\in \\{1, \\dots, K\\}``);
+    or, with ``function``, a ``math-def`` defines the function ``latex`` (``\\pi`` of
+    ``\\pi(a; s) = …``)."""
 
     docname: str
     line: int
     latex: str
     label: str = ""  # the formula whose options declare it (its anchor)
+    function: bool = False
 
     @property
     def declaration(self):
         return parse_declarations(self.latex)[0]
+
+    @property
+    def name(self) -> str:
+        return name_of(self.latex) if self.function else self.declaration.name
+
+    @property
+    def kind(self) -> str:
+        return "function" if self.function else kind(self.declaration.domain)
+
+    @property
+    def shown(self) -> str:
+        """The declaration as the Notation page shows it."""
+        return rf"{self.latex}(\cdot)" if self.function else self.declaration.latex
 
 
 @dataclass(frozen=True)
@@ -147,7 +163,7 @@ class Symbol:
 
     @property
     def kind(self) -> str:
-        return kind(self.first.declaration.domain) if self.first else ""
+        return self.first.kind if self.first else ""
 
 
 @dataclass
@@ -172,14 +188,13 @@ class Registry:
                 continue
             symbols[rebind.name].rebinds.append(rebind)
         for use in uses:
-            decl = use.declaration
-            symbol = symbols.get(decl.name)
+            symbol = symbols.get(use.name)
             if symbol is None:
                 problems.append(_missing(use.docname, use.line, use.latex.split(r" \in")[0]))
                 continue
             if use.docname not in symbol.pages:
                 symbol.pages.append(use.docname)
-            here = kind(decl.domain)
+            here = use.kind
             rebind = next(
                 (
                     r
@@ -221,7 +236,8 @@ def _clash(use: Use, entry: Entry, here: str, before: str, which: str) -> Proble
     return Problem(
         use.docname,
         use.line,
-        f"{entry.latex} is declared as {KINDS[here]} here ({use.latex}), {why}",
+        f"{entry.latex} is {'defined' if use.function else 'declared'} as {KINDS[here]} here "
+        f"({use.shown}), {why}",
     )
 
 

@@ -93,7 +93,7 @@ class FormulaDirective(MathDirective):
             where=self.options.get("where", ""),
             algebra="algebra" in self.options,
         )
-        notation.record(self.env, label, self.lineno, formula.symbols, formula.where)
+        notation.record(self.env, formula)
         page = page_for(self.env)
         start = time.perf_counter()
         results = page.check(formula)

@@ -7,28 +7,31 @@ checked in reading order against the registry file (``mathcheck_notation``, by d
 :class:`mathcheck.notation.Registry`, and ``{notation-table}`` renders the registry as the
 Notation page: symbol, meaning, domain, first use, pages, local rebindings.
 
-A rebinding, as an author writes it::
+A rebinding, as an author writes it, one line per meaning::
 
-    ```{rebind} \\sigma
-    :meaning: the logistic function σ(θ) = 1 / (1 + e^{−θ})
+    ```{rebind}
+    \\sigma: the logistic function, σ(θ) = 1/(1 + e^(−θ))
+    a, b: the two actions of an episode
     ```
 
-It shows the reader a note (the local meaning and the book's), and from its line on the page
+It shows the reader a note (each local meaning, and the book's), and from its line on the page
 may declare the symbol as something else.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from docutils import nodes
-from docutils.parsers.rst import directives
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
+from .. import Formula
 from ..domains import parse_declarations, split_entries
 from ..errors import FormulaError
 from ..notation import KINDS, Entry, Rebind, Registry, Use, name_of, read_entries
+from ..reading import defined_name
 from . import numbers
 
 logger = logging.getLogger(__name__)
@@ -43,59 +46,75 @@ def _record(env) -> dict:
     return env.mathcheck_notation.setdefault(env.docname, {"uses": [], "rebinds": []})
 
 
-def record(env, label: str, line: int, *options: str) -> None:
-    """Note the symbols a formula's options declare (called by the formula directives)."""
-    for option in options:
+def record(env, formula: Formula) -> None:
+    """Note the symbols a formula's options declare, and the function a definition defines
+    (called by the formula directives)."""
+    uses = _record(env)["uses"]
+    for option in (formula.symbols, formula.where):
         try:
             latex = [d.latex for d in parse_declarations(option)] if option else []
         except FormulaError:
             continue  # the formula itself reports an unreadable declaration
-        _record(env)["uses"] += [(line, text, label) for text in latex]
+        uses += [(formula.line, text, formula.label, False) for text in latex]
+    if formula.kind == "definition":
+        head = formula.latex.split("=", 1)[0].strip()
+        match = re.match(r"(\\?[A-Za-z]+)\s*\(", head)  # g(y; p), \pi(a; s): a function
+        if match and defined_name(formula.latex):
+            uses.append((formula.line, match[1], formula.label, True))
 
 
 class RebindDirective(SphinxDirective):
-    """``{rebind} \\sigma`` (or ``a, b, c``) with ``:meaning:``: a local meaning, shown."""
+    """``{rebind}``: local meanings, one line each (``a, b, c: the actions``), shown as a note."""
 
-    required_arguments = 1
-    final_argument_whitespace = True
     has_content = True
-    option_spec = {"meaning": directives.unchanged_required}  # noqa: RUF012
 
     def run(self) -> list[nodes.Node]:
-        meaning = " ".join(self.options.get("meaning", "").split())
-        symbols = split_entries(self.arguments[0].replace(",", ";"))
         entries = _entries(self.env)
         note = nodes.admonition(classes=["note", "mathcheck-rebind"])
-        title = nodes.title("", "Notation on this page: ")
-        for i, latex in enumerate(symbols):
-            title += [nodes.Text(", ")] if i else []
-            title += nodes.math(latex, latex)
-        note += title
-        para = nodes.paragraph(
-            "", f"Here {'they stand' if len(symbols) > 1 else 'it stands'} for {meaning}."
-        )
-        for latex in symbols:
-            try:
-                entry = entries.get(name_of(latex))
-            except FormulaError:
-                entry = None
-            if entry is not None:
-                para += nodes.Text(" Elsewhere in the book, ")
+        note += nodes.title("", "Notation on this page")
+        items = nodes.bullet_list()
+        note += items
+        for offset, text in enumerate(self.content):
+            line = self._first_line() + offset  # the line of this rebinding
+            if not text.strip():
+                continue
+            symbols_text, colon, meaning = text.partition(":")
+            meaning = " ".join(meaning.split())
+            symbols = split_entries(symbols_text.replace(",", ";")) if colon else []
+            if not symbols or not meaning:
+                self._problem(line, f"expected 'symbols: meaning', got {text.strip()!r}")
+                continue
+            para = nodes.paragraph()
+            for i, latex in enumerate(symbols):
+                para += [nodes.Text(", ")] if i else []
                 para += nodes.math(latex, latex)
-                para += nodes.Text(f" is {entry.meaning}.")
-        note += para
-        if self.content:
-            self.state.nested_parse(self.content, self.content_offset, note)
-        if not meaning:
-            logger.error(
-                "rebind: needs a :meaning: (what the symbol stands for on this page)",
-                location=(self.env.docname, self.lineno),
-                type="mathcheck",
-            )
-            _record(self.env).setdefault("problems", 0)
-            _record(self.env)["problems"] += 1
-        _record(self.env)["rebinds"] += [(self.lineno, latex, meaning) for latex in symbols]
+            para += nodes.Text(f": {meaning}.")
+            for latex in symbols:
+                try:
+                    entry = entries.get(name_of(latex))
+                except FormulaError:
+                    entry = None
+                if entry is not None:
+                    para += nodes.Text(" Elsewhere in the book, ")
+                    para += nodes.math(latex, latex)
+                    para += nodes.Text(f" is {entry.meaning}.")
+            items += nodes.list_item("", para)
+            _record(self.env)["rebinds"] += [(line, latex, meaning) for latex in symbols]
+        if not len(items):
+            self._problem(self.lineno, "lists no rebinding (write one 'symbols: meaning' a line)")
         return [note]
+
+    def _first_line(self) -> int:
+        """The body's first line (MyST gives the offset within the directive, docutils an
+        absolute one)."""
+        if self.content_offset >= self.lineno:
+            return self.content_offset + 1
+        return self.lineno + 1 + self.content_offset
+
+    def _problem(self, line: int, message: str) -> None:
+        logger.error(f"rebind: {message}", location=(self.env.docname, line), type="mathcheck")
+        record = _record(self.env)
+        record["problems"] = record.get("problems", 0) + 1
 
 
 def _entries(env) -> dict[str, Entry]:
@@ -125,7 +144,7 @@ def check(app, env) -> None:
     uses, rebinds = [], []
     for docname in order:
         data = env.mathcheck_notation.get(docname, {})
-        uses += [Use(docname, line, latex, label) for line, latex, label in data.get("uses", [])]
+        uses += [Use(docname, *use) for use in data.get("uses", [])]
         for line, latex, meaning in data.get("rebinds", []):
             rebinds.append(Rebind(docname, line, latex, meaning))
             if not _mentions(env, docname, line, latex):
@@ -152,10 +171,15 @@ def _reading_order(env) -> list[str]:
 
 
 def _mentions(env, docname: str, line: int, latex: str) -> bool:
-    """Whether the page's source writes ``latex`` after ``line`` (outside the note itself)."""
+    """Whether the page's source writes ``latex`` after the note holding ``line`` (one of its
+    rebindings), outside rebinding notes."""
     lines = Path(env.doc2path(docname)).read_text(encoding="utf-8").splitlines()[line:]
-    body = "\n".join(x for x in lines if not x.lstrip().startswith((":meaning:", "```{rebind}")))
-    return latex.strip() in body
+    close = next((i for i, text in enumerate(lines) if _FENCE.fullmatch(text.strip())), -1)
+    return latex.strip() in _NOTES.sub("", "\n".join(lines[close + 1 :]))
+
+
+_FENCE = re.compile(r"`{3,}|:{3,}")
+_NOTES = re.compile(r"^\s*(`{3,}|:{3,})\{rebind\}.*?^\s*\1\s*$", re.S | re.M)
 
 
 class notation_table_placeholder(nodes.General, nodes.Element):
@@ -195,7 +219,7 @@ def resolve(app, placeholder, fromdocname: str) -> None:
         if symbol.first is None:
             domain = [nodes.Text("not declared")]
         else:
-            latex = symbol.first.declaration.latex
+            latex = symbol.first.shown
             domain = [nodes.math(latex, latex), nodes.Text(f" ({KINDS[symbol.kind]})")]
             if entry.varies:
                 domain += [nodes.Text(f"; {entry.varies}")]

@@ -97,7 +97,7 @@ def test_glued_input_and_escaped_numbers_and_a_rebinding_pass_and_the_registry_r
     assert run.returncode == 0, run.stderr
     html = tmp_path / "out" / "html"
     page = (html / "numbers.html").read_text()
-    assert "gets <span class=\"pasted-text\">0.31</span> (glued)" in page
+    assert 'gets <span class="pasted-text">0.31</span> (glued)' in page
     assert "Notation on this page" in page and "a point of the simplex" in page
     # the note tells the reader the book's meaning too
     assert "is the mean of a Bernoulli distribution" in page

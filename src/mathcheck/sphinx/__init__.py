@@ -6,7 +6,10 @@ same in HTML and PDF, and draws what each formula uses (:mod:`.graph`).
 Enable with ``extensions = ["mathcheck.sphinx"]``. Options:
 ``mathcheck_cache`` (path of the result cache, relative to the output's parent; empty to
 disable); ``mathcheck_workers`` (processes that verify pages while Sphinx reads them, see
-:mod:`.prefetch`; -1, the default, one per core; 0 to verify in the build process only).
+:mod:`.prefetch`; -1, the default, one per core; 0 to verify in the build process only);
+``mathcheck_notation`` (the notation registry, relative to the source folder, by default
+``_data/notation.yml``; see :mod:`.notation`). It also holds the prose to the checks: numbers in
+the text come from cells (:mod:`.prose`), one symbol has one meaning (:mod:`.notation`).
 """
 
 from __future__ import annotations

@@ -89,15 +89,13 @@ class RebindDirective(SphinxDirective):
                 para += [nodes.Text(", ")] if i else []
                 para += nodes.math(latex, latex)
             para += nodes.Text(f": {meaning}.")
-            for latex in symbols:
-                try:
-                    entry = entries.get(name_of(latex))
-                except FormulaError:
-                    entry = None
-                if entry is not None:
-                    para += nodes.Text(" Elsewhere in the book, ")
-                    para += nodes.math(latex, latex)
-                    para += nodes.Text(f" is {entry.meaning}.")
+            elsewhere = [(latex, _entry(entries, latex)) for latex in symbols]
+            elsewhere = [(latex, entry) for latex, entry in elsewhere if entry is not None]
+            for i, (latex, entry) in enumerate(elsewhere):
+                para += nodes.Text(" Elsewhere in the book, " if i == 0 else "; ")
+                para += nodes.math(latex, latex)
+                para += nodes.Text(f" is {entry.meaning}")
+            para += nodes.Text("." if elsewhere else "")
             items += nodes.list_item("", para)
             _record(self.env)["rebinds"] += [(line, latex, meaning) for latex in symbols]
         if not len(items):
@@ -115,6 +113,13 @@ class RebindDirective(SphinxDirective):
         logger.error(f"rebind: {message}", location=(self.env.docname, line), type="mathcheck")
         record = _record(self.env)
         record["problems"] = record.get("problems", 0) + 1
+
+
+def _entry(entries: dict[str, Entry], latex: str) -> Entry | None:
+    try:
+        return entries.get(name_of(latex))
+    except FormulaError:
+        return None
 
 
 def _entries(env) -> dict[str, Entry]:
@@ -213,9 +218,17 @@ def resolve(app, placeholder, fromdocname: str) -> None:
     for symbol in registry.symbols.values():
         entry = symbol.entry
         meaning: list[nodes.Node] = [nodes.Text(entry.meaning)]
+        # the local meanings, each once, with the pages that rebind the symbol to it
+        local: dict[str, list[str]] = {}
         for rebind in symbol.rebinds:
-            meaning += [nodes.Text("; on "), _page_link(app, fromdocname, rebind.docname)]
-            meaning += [nodes.Text(f", {rebind.meaning}")]
+            pages = local.setdefault(rebind.meaning, [])
+            pages += [] if rebind.docname in pages else [rebind.docname]
+        for text, docnames in local.items():
+            meaning += [nodes.Text(f"; {text} (on ")]
+            for i, docname in enumerate(docnames):
+                meaning += [nodes.Text(", ")] if i else []
+                meaning.append(_page_link(app, fromdocname, docname))
+            meaning.append(nodes.Text(")"))
         if symbol.first is None:
             domain = [nodes.Text("not declared")]
         else:

@@ -18,6 +18,7 @@ import re
 from pathlib import Path
 
 from docutils import nodes
+from docutils.utils import get_source_line
 from sphinx import addnodes
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective, SphinxRole
@@ -106,23 +107,18 @@ def check(app, doctree: nodes.document) -> None:
         numbers = [n for n in quoted_numbers(text.astext()) if not is_input(n, inputs)]
         if not numbers or _skipped(text.parent):
             continue
-        start = _line(text)
+        origin, start = get_source_line(text.parent)
+        elsewhere = origin and Path(origin.split(":docstring of")[0]).resolve() != path.resolve()
         for number in numbers:
-            line = _source_line(lines, start, number)
+            line = start or 0 if elsewhere else _source_line(lines, start or 0, number)
             message = (
                 f"the number {number} in the text is neither glued from a cell nor an input "
                 f"written in a code cell of this page ({HINT % (number, REASONS)})"
             )
             _problems(env).append((line, message))
-            logger.error(message, location=(env.docname, line), type="mathcheck", subtype="prose")
-
-
-def _line(node: nodes.Node) -> int:
-    while node is not None:
-        if getattr(node, "line", None):
-            return node.line
-        node = node.parent
-    return 0
+            # text from another file (a docstring) is reported where it is written
+            where = text.parent if elsewhere else (env.docname, line)
+            logger.error(message, location=where, type="mathcheck", subtype="prose")
 
 
 def _source_line(lines: list[str], start: int, number: str) -> int:

@@ -112,3 +112,21 @@ def test_the_registry_file_is_validated(tmp_path):
     path.write_text("y:\n  means: the outcome\n")
     with pytest.raises(FormulaError, match="needs a 'meaning'"):
         read_entries(path)
+
+
+def test_the_command_line_reports_an_unsourced_number_at_its_line(tmp_path, capsys):
+    from mathcheck.__main__ import main
+
+    page = tmp_path / "page.md"
+    page.write_text(
+        "# A page\n\n```{code-cell} python3\nweights = [0.69, 0.31]\n```\n\n"
+        "Weights 0.69 and 0.31 are inputs; the ratio {glue:text}`ratio:.2f` is glued;\n"
+        "*the estimate 0.42* is typed, `0.5` is code and $0.25$ is math.\n\n"
+        ":::{note}\nA note quoting 1.5.\n:::\n"
+    )
+    assert main([str(page)]) == 1
+    out = capsys.readouterr().out
+    lines = [line for line in out.splitlines() if "the number" in line]
+    assert [line.split(": the number ")[1].split()[0] for line in lines] == ["0.42", "1.5"]
+    assert ":8: the number 0.42" in lines[0]
+    assert ":11: the number 1.5" in lines[1]

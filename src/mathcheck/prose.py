@@ -24,7 +24,7 @@ import re
 import tokenize
 from decimal import Decimal, InvalidOperation
 
-from .myst import parser
+from .myst import parser, prose
 
 # Digits, a point, digits; not part of a longer dotted string or a word. A sentence may end
 # right after the number (``… is 0.9.``), so a point is refused only before a digit.
@@ -88,3 +88,21 @@ def _without_options(body: str) -> str:
     while lines and re.match(r"^:\w[\w-]*:", lines[0]):
         lines.pop(0)
     return "\n".join(lines)
+
+
+def unsourced(markdown: str) -> list[tuple[int, str]]:
+    r"""The decimal numbers in a MyST page's prose that none of its code cells writes, with
+    their lines: what the build reports (it also knows the glued values, which are roles
+    here and so never text).
+
+    >>> page = "p = 0.69 gives 0.31.\n\n```{code-cell} python3\np = 0.69\n```\n"
+    >>> unsourced(page)
+    [(1, '0.31')]
+    """
+    inputs = page_inputs(markdown)
+    return [
+        (line, number)
+        for line, text in prose(markdown)
+        for number in quoted_numbers(text)
+        if not is_input(number, inputs)
+    ]

@@ -111,6 +111,10 @@ def test_glued_input_and_escaped_numbers_and_a_rebinding_pass_and_the_registry_r
     g_row = next(r for r in rows if "the probability of the outcome" in r)
     assert "a function" in g_row
     escaped = (html / "escaped.html").read_text()
+    assert (
+        "The text quotes 4 decimal numbers: 1 pasted from the cells that computed them, 1 "
+        "inputs written in code cells of their page, and 2 escaped:"
+    ) in escaped
     assert "4.3" in escaped and "an equation, section or chapter number" in escaped
     assert "3.14" in escaped and "a mathematical constant" in escaped
 

@@ -103,10 +103,13 @@ def check(app, doctree: nodes.document) -> None:
     source = path.read_text(encoding="utf-8") if path.is_file() else ""
     inputs = page_inputs(source) if path.suffix == ".md" else set()
     lines = source.splitlines()
+    quoted_inputs = 0
     for text in doctree.findall(nodes.Text):
-        numbers = [n for n in quoted_numbers(text.astext()) if not is_input(n, inputs)]
-        if not numbers or _skipped(text.parent):
+        quoted = quoted_numbers(text.astext())
+        if not quoted or _skipped(text.parent):
             continue
+        numbers = [n for n in quoted if not is_input(n, inputs)]
+        quoted_inputs += len(quoted) - len(numbers)
         origin, start = get_source_line(text.parent)
         elsewhere = origin and Path(origin.split(":docstring of")[0]).resolve() != path.resolve()
         for number in numbers:
@@ -119,6 +122,12 @@ def check(app, doctree: nodes.document) -> None:
             # text from another file (a docstring) is reported where it is written
             where = text.parent if elsewhere else (env.docname, line)
             logger.error(message, location=where, type="mathcheck", subtype="prose")
+    glued = sum(
+        len(quoted_numbers(node.astext()))
+        for node in doctree.findall(nodes.inline)
+        if "pasted-text" in node["classes"]
+    )
+    _record(env)["counts"] = {"glued": glued, "inputs": quoted_inputs}
 
 
 def _source_line(lines: list[str], start: int, number: str) -> int:
@@ -130,12 +139,18 @@ def _source_line(lines: list[str], start: int, number: str) -> int:
     return start
 
 
+def _record(env) -> dict:
+    return env.mathcheck_prose.setdefault(
+        env.docname, {"problems": [], "escaped": [], "counts": {"glued": 0, "inputs": 0}}
+    )
+
+
 def _problems(env) -> list:
-    return env.mathcheck_prose.setdefault(env.docname, {"problems": [], "escaped": []})["problems"]
+    return _record(env)["problems"]
 
 
 def _escaped(env) -> list:
-    return env.mathcheck_prose.setdefault(env.docname, {"problems": [], "escaped": []})["escaped"]
+    return _record(env)["escaped"]
 
 
 class prose_numbers_placeholder(nodes.General, nodes.Element):
@@ -155,8 +170,16 @@ def resolve(app, placeholder, fromdocname: str) -> None:
         for docname, record in sorted(app.env.mathcheck_prose.items())
         for line, number, reason in record["escaped"]
     ]
+    counts = [r.get("counts", {}) for r in app.env.mathcheck_prose.values()]
+    glued = sum(c.get("glued", 0) for c in counts)
+    inputs = sum(c.get("inputs", 0) for c in counts)
+    headline = nodes.paragraph(
+        text=f"The text quotes {glued + inputs + len(rows)} decimal numbers: {glued} pasted "
+        f"from the cells that computed them, {inputs} inputs written in code cells of their "
+        f"page, and {len(rows)} escaped" + (":" if rows else ".")
+    )
     if not rows:
-        placeholder.replace_self(nodes.paragraph(text="No number in the text is escaped."))
+        placeholder.replace_self(headline)
         return
     table = nodes.table(classes=["mathcheck-prose-numbers"])
     group = nodes.tgroup(cols=3)
@@ -170,7 +193,7 @@ def resolve(app, placeholder, fromdocname: str) -> None:
         ref["refuri"] = app.builder.get_relative_uri(fromdocname, docname)
         ref += nodes.Text(f"{docname}, line {line}")
         body += _row([ref, nodes.Text(number), nodes.Text(reason)])
-    placeholder.replace_self(table)
+    placeholder.replace_self([headline, table])
 
 
 def _row(cells) -> nodes.row:

@@ -162,3 +162,18 @@ def test_a_symbol_without_a_meaning_fails(tmp_path):
         r"line 'K: \{meaning: what it stands for\}'",
         run.stderr,
     ), run.stderr
+
+
+def test_a_changed_meaning_shows_on_the_notation_page_and_in_the_notes_without_a_clean_build(
+    tmp_path,
+):
+    src = book(tmp_path)
+    out = tmp_path / "out" / "html"
+    assert sphinx_build(src, out, tmp_path / "jcache", cwd=tmp_path).returncode == 0
+    registry = src / "_data" / "notation.yml"
+    registry.write_text(registry.read_text().replace("the mean of a Bernoulli", "P(y = 1) of a"))
+    run = sphinx_build(src, out, tmp_path / "jcache", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert "P(y = 1) of a distribution" in (out / "notation.html").read_text()
+    # the rebinding note quotes the book's meaning, so its page is rebuilt too
+    assert "is P(y = 1) of a distribution" in (out / "numbers.html").read_text()

@@ -124,7 +124,8 @@ def linear_softmax_eligibility(value, theta, features, *, validate: bool = True)
     Notes
     -----
     With preferences θ · x(i) and g = softmax of them, ∂ ln g(k) / ∂θ = x(k) − Σ_i g(i) x(i)
-    (``eq-networks-sutton-barto``) (Sutton & Barto 2018, eq. 13.9).
+    (``eq-networks-sutton-barto``) (Sutton & Barto 2018, eq.
+    :number:`13.9 <an equation, section or chapter number>`).
     """
     theta = check.as_tensor(theta, "theta")
     features = check.as_tensor(features, "features", like=theta)

@@ -1,4 +1,5 @@
-"""``python -m mathcheck PATH…``: check the formulas of MyST files, no build.
+"""``python -m mathcheck PATH…``: check the formulas of MyST files, no build, and that the
+decimal numbers of their prose come from cells (as the build does; see :mod:`.prose`).
 
 Prints one ``file:line: label: problem`` line per problem and a summary; exits 1 on any
 problem, 2 on bad usage.
@@ -15,6 +16,7 @@ from .cache import Cache
 from .exemptions import AllowList
 from .myst import extract
 from .page import Page
+from .prose import unsourced
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -45,13 +47,22 @@ def main(argv: list[str] | None = None) -> int:
     checked = problems = 0
     for path in files:
         source = _display(path)
-        formulas, stray = extract(path.read_text(encoding="utf-8"), source)
+        text = path.read_text(encoding="utf-8")
+        formulas, stray = extract(text, source)
         page = Page(source, cache=cache, exemptions=AllowList.find(path))
         for line, text in stray:
             problems += 1
             print(
                 f"{source}:{line}: display formula is not verified: {text[:60]!r} "
                 "(use math-claim, math-derivation, math-def, or math-exempt with a :reason:)"
+            )
+        for line, number in unsourced(text):
+            problems += 1
+            print(
+                f"{source}:{line}: the number {number} in the text is neither glued from a "
+                "cell nor an input written in a code cell of this page (hint: glue it from the "
+                "cell that computes it, {glue:text}`name:.2f`; or write "
+                f"{{number}}`{number} <reason>` with a reviewed reason)"
             )
         for formula in formulas:
             for result in page.check(formula):

@@ -29,11 +29,13 @@ class AllowList:
     reasons: tuple[str, ...]
 
     @classmethod
-    def find(cls, start: Path | str) -> AllowList:
-        """The list nearest to ``start`` (a page or a folder), searching up to the root."""
+    def find(cls, start: Path | str, filename: str = FILENAME) -> AllowList:
+        """The list ``filename`` nearest to ``start`` (a page or a folder), searching up to
+        the root (the book keeps other reviewed lists the same way, such as the reasons for
+        which a number in the text comes from no cell)."""
         here = Path(start).resolve()
         for folder in (here, *here.parents):
-            candidate = folder / FILENAME
+            candidate = folder / filename
             if candidate.is_file():
                 return cls.read(candidate)
         return cls(None, ())
@@ -43,6 +45,10 @@ class AllowList:
         lines = Path(path).read_text(encoding="utf-8").splitlines()
         reasons = tuple(_normal(line) for line in lines if line.strip() and not _comment(line))
         return cls(Path(path), reasons)
+
+    def allows(self, reason: str) -> bool:
+        """Whether ``reason`` is listed (whitespace aside)."""
+        return bool(reason.strip()) and _normal(reason) in self.reasons
 
     def problems(self, reason: str) -> list[str]:
         """Why ``reason`` may not exempt a formula (none when it is a reviewed reason)."""

@@ -138,6 +138,7 @@ class _Found:
         self.extensions = extensions
         self.formulas: list[Formula] = []
         self.stray: list[tuple[int, str]] = []
+        self.prose: list[tuple[int, str]] = []  # the text of paragraphs, headings, tables
 
     def markdown(self, text: str, offset: int) -> None:
         """Walk MyST ``text`` whose first line is line ``offset + 1`` of the page."""
@@ -153,6 +154,7 @@ class _Found:
             elif token.type == "html_block" and html_display_math(token.content):
                 self.stray.append((line, token.content.strip()))
             elif token.type == "inline":
+                self.prose += _text(token.children or [], line)
                 for child in token.children or []:
                     if child.type == "math_inline_double":
                         self.stray.append((line, f"$${child.content}$$"))
@@ -213,6 +215,32 @@ class _Found:
         elif name not in LITERAL:
             _, start = _options(body)
             self.rst(body[start:], line + start)
+
+
+def prose(text: str, extensions: tuple[str, ...] = EXTENSIONS) -> list[tuple[int, str]]:
+    r"""The prose of a MyST page, line by line: text outside code, math and roles, in
+    paragraphs, headings, tables and the bodies of directives written in MyST.
+
+    >>> prose("A $x = 0.5$ and {glue:text}`k:.2f`, then\n0.31 `0.7`.")
+    [(1, 'A '), (1, ' and '), (1, ', then'), (2, '0.31 '), (2, '.')]
+    """
+    found = _Found("", tuple(extensions))
+    found.markdown(text, 0)
+    return found.prose
+
+
+def _text(children, line: int) -> list[tuple[int, str]]:
+    """The plain text of an inline token's children, each with its line (a line break inside
+    a paragraph is a ``softbreak`` child)."""
+    out = []
+    for child in children:
+        if child.type in ("softbreak", "hardbreak"):
+            line += 1
+        elif child.type == "text":
+            out.append((line, child.content))
+        elif child.children and child.type not in ("myst_role", "code_inline"):
+            out += _text(child.children, line)  # emphasis, links: their text is prose
+    return out
 
 
 def _shown(token) -> str:

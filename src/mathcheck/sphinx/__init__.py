@@ -6,7 +6,10 @@ same in HTML and PDF, and draws what each formula uses (:mod:`.graph`).
 Enable with ``extensions = ["mathcheck.sphinx"]``. Options:
 ``mathcheck_cache`` (path of the result cache, relative to the output's parent; empty to
 disable); ``mathcheck_workers`` (processes that verify pages while Sphinx reads them, see
-:mod:`.prefetch`; -1, the default, one per core; 0 to verify in the build process only).
+:mod:`.prefetch`; -1, the default, one per core; 0 to verify in the build process only);
+``mathcheck_notation`` (the notation registry, relative to the source folder, by default
+``_data/notation.yml``; see :mod:`.notation`). It also holds the prose to the checks: numbers in
+the text come from cells (:mod:`.prose`), one symbol has one meaning (:mod:`.notation`).
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from sphinx.util import logging
 
 from .. import Cache, Result, __version__, dependencies_digest
 from ..myst import html_display_math
-from . import changes, graph, numbers, prefetch
+from . import changes, graph, notation, numbers, prefetch, prose
 from .directives import (
     MARK,
     ClaimDirective,
@@ -125,7 +128,14 @@ def _outdated(app, env, added, changed, removed) -> list[str]:
     return sorted(stale - set(added) - set(changed))
 
 
-SUMMARIES = ("{formula-ledger}", "{formula-table}", "{formula-graph}", "{formula-changes}")
+SUMMARIES = (
+    "{formula-ledger}",
+    "{formula-table}",
+    "{formula-graph}",
+    "{formula-changes}",
+    "{prose-numbers}",
+    "{notation-table}",
+)
 
 
 def _summary_docs(env) -> set[str]:
@@ -150,6 +160,10 @@ def _doctree_resolved(app, doctree, fromdocname) -> None:
             app.mathcheck_bad_tables += 1
     for placeholder in list(doctree.findall(graph.formula_graph_placeholder)):
         graph.resolve(app, placeholder, fromdocname)
+    for placeholder in list(doctree.findall(notation.notation_table_placeholder)):
+        notation.resolve(app, placeholder, fromdocname)
+    for placeholder in list(doctree.findall(prose.prose_numbers_placeholder)):
+        prose.resolve(app, placeholder, fromdocname)
     for placeholder in list(doctree.findall(changes.formula_changes_placeholder)):
         if not changes.resolve(app, placeholder, fromdocname):
             app.mathcheck_bad_tables += 1
@@ -189,6 +203,14 @@ def _build_finished(app, exception) -> None:
             "lists of changes lack a changelog line"
         )
         app.statuscode = 1
+    if prose.failures(app.env):
+        logger.info(f"mathcheck: {prose.failures(app.env)} number(s) in the text come from no cell")
+        app.statuscode = 1
+    if app.mathcheck_notation_problems:
+        logger.info(
+            f"mathcheck: {app.mathcheck_notation_problems} problem(s) with the book's notation"
+        )
+        app.statuscode = 1
     changes.write_ledger(app)
 
 
@@ -207,6 +229,8 @@ def setup(app):
     app.add_node(formula_table_placeholder)
     app.add_node(graph.formula_graph_placeholder)
     app.add_node(changes.formula_changes_placeholder)
+    prose.setup(app)
+    notation.setup(app)
     app.add_latex_package("tikz")  # the formula graph in the PDF
     app.add_latex_package("adjustbox")
     app.connect("builder-inited", _builder_inited)
@@ -223,5 +247,5 @@ def setup(app):
         "version": __version__,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
-        "env_version": 3,
+        "env_version": 4,
     }

@@ -16,6 +16,7 @@ from .. import Formula, Page, Result
 from ..domains import parse_declarations, split_entries
 from ..errors import FormulaError
 from ..exemptions import AllowList
+from . import notation
 
 logger = logging.getLogger(__name__)
 
@@ -92,6 +93,7 @@ class FormulaDirective(MathDirective):
             where=self.options.get("where", ""),
             algebra="algebra" in self.options,
         )
+        notation.record(self.env, formula)
         page = page_for(self.env)
         start = time.perf_counter()
         results = page.check(formula)

@@ -237,6 +237,30 @@ TRUE = [
         "dirichlet",
         r"\nabla_{\alpha} \ln f(x; \alpha) = \psi(\mathbf{1}^{\top} \alpha) \mathbf{1} - \psi(\alpha) + \ln x",
     ),
+    # a density on the simplex is integrated over it (stick-breaking coordinates, Euler's integrals)
+    ("special functions", "dirichlet", r"\mathbb{E}[x] = \frac{\alpha}{\mathbf{1}^{\top} \alpha}"),
+    (
+        "special functions",
+        "dirichlet",
+        r"\mathbb{E}[\ln x_j] = \psi(\alpha_j) - \psi(\mathbf{1}^{\top} \alpha)",
+    ),
+    # artanh, and a density over (−1, 1) in artanh(a), integrated in u = artanh(a)
+    (
+        "special functions",
+        "tanh",
+        r"\frac{\partial \ln g(a; \mu, \sigma)}{\partial \sigma} = \frac{(\operatorname{artanh}(a) - \mu)^{2} - \sigma^{2}}{\sigma^{3}}",
+    ),
+    (
+        "special functions",
+        "tanh",
+        r"\frac{\partial \ln g(a; \mu, \sigma)}{\partial \mu} = \frac{\operatorname{artanh}(a) - \mu}{\sigma^{2}}",
+    ),
+    ("special functions", "tanh", r"\mathbb{E}_{a}[\operatorname{artanh}(a)] = \mu"),
+    (
+        "special functions",
+        "tanh",
+        r"\mathbb{E}_{a}\left[ \nabla_{\mu, \sigma} \ln g \, \nabla_{\mu, \sigma} \ln g^{\top} \right] = \frac{1}{\sigma^{2}} \begin{pmatrix} 1 & 0 \\ 0 & 2 \end{pmatrix}",
+    ),
     (
         "special functions",
         "multinomial",
@@ -505,6 +529,31 @@ WRONG = [
         r"\frac{\partial \ln f}{\partial p} = \frac{x - p}{p (1 - p)}",
     ),
     ("special functions", "missing 2", "binomial", r"\binom{t}{2} = t (t - 1)"),
+    (
+        "special functions",
+        "off-by-one total",
+        "dirichlet",
+        r"\mathbb{E}[x] = \frac{\alpha}{1 + \mathbf{1}^{\top} \alpha}",
+    ),
+    (
+        "special functions",
+        "ψ for the mean of ln",
+        "dirichlet",
+        r"\mathbb{E}[\ln x_j] = \ln \alpha_j - \ln(\mathbf{1}^{\top} \alpha)",
+    ),
+    (
+        "special functions",
+        "no log-det correction",
+        "tanh",
+        r"g(a; \mu, \sigma) = \frac{1}{\sigma \sqrt{2 \pi}} \exp\left( -\frac{(\operatorname{artanh}(a) - \mu)^{2}}{2 \sigma^{2}} \right)",
+    ),
+    ("special functions", "tanh for artanh", "tanh", r"\mathbb{E}_{a}[\tanh(a)] = \mu"),
+    (
+        "special functions",
+        "Fisher of σ halved",
+        "tanh",
+        r"\mathbb{E}_{a}\left[ \nabla_{\mu, \sigma} \ln g \, \nabla_{\mu, \sigma} \ln g^{\top} \right] = \frac{1}{\sigma^{2}} \mathbf{I}",
+    ),
     (
         "special functions",
         "swapped α",

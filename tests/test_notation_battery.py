@@ -670,6 +670,14 @@ def test_an_approximation_is_refused_with_a_hint():
     assert "math-exempt" in result.problems[0]
 
 
+def test_an_expectation_over_the_simplex_that_is_not_exact_there_is_refused():
+    # E[exp(x_1)] under a Dirichlet is no product of Beta kernels: a quadrature inside a
+    # quadrature would be neither exact nor fast, so it is an error with a hint, not a pass
+    [result] = check("dirichlet", r"\mathbb{E}[\exp(x_1)] = 1")
+    assert "the integral over the simplex of x is not exact" in result.problems[0]
+    assert "Dirichlet-type integrands" in result.problems[0]
+
+
 def test_a_vector_formula_reports_its_component():
     [result] = check("softmax", rf"{GRAD_SM} = {SM} - \mathbf{{e}}_k")
     assert "component " in result.problems[0], result.problems

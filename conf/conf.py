@@ -45,9 +45,6 @@ extensions = [
 ]
 
 exclude_patterns = ["_build", "**.ipynb_checkpoints", "_fixtures"]
-# Drafts whose formulas need notation the verifier does not read yet (ψ, Γ, tanh, artanh): kept
-# out of the build until it does, then listed in docs/index.md (issue #14).
-exclude_patterns += ["bounded-actions.md"]
 templates_path = ["_templates"]
 html_static_path = ["_static"]
 html_css_files = ["custom.css"]

@@ -118,6 +118,13 @@ CONTEXTS = {
             "torch.distributions.Dirichlet(alpha).log_prob(x)",
         )
     ],
+    "tanh": [
+        (
+            r"g(a; \mu, \sigma) = \frac{1}{1 - a^{2}} \frac{1}{\sigma \sqrt{2 \pi}} \exp\left( -\frac{(\operatorname{artanh}(a) - \mu)^{2}}{2 \sigma^{2}} \right)",
+            r"a \in (-1, 1); u, \mu \in \mathbb{R}; \sigma \in (0, \infty)",
+            "torch.distributions.TransformedDistribution(torch.distributions.Normal(mu, sigma), [torch.distributions.TanhTransform()]).log_prob(a)",
+        )
+    ],
     "multinomial": [
         (
             r"f(x; p) = \frac{n!}{x_1! \cdots x_K!} p_1^{x_1} \cdots p_K^{x_K}",

@@ -237,6 +237,30 @@ TRUE = [
         "dirichlet",
         r"\nabla_{\alpha} \ln f(x; \alpha) = \psi(\mathbf{1}^{\top} \alpha) \mathbf{1} - \psi(\alpha) + \ln x",
     ),
+    # a density on the simplex is integrated over it (stick-breaking coordinates, Euler's integrals)
+    ("special functions", "dirichlet", r"\mathbb{E}[x] = \frac{\alpha}{\mathbf{1}^{\top} \alpha}"),
+    (
+        "special functions",
+        "dirichlet",
+        r"\mathbb{E}[\ln x_j] = \psi(\alpha_j) - \psi(\mathbf{1}^{\top} \alpha)",
+    ),
+    # artanh, and a density over (−1, 1) in artanh(a), integrated in u = artanh(a)
+    (
+        "special functions",
+        "tanh",
+        r"\frac{\partial \ln g(a; \mu, \sigma)}{\partial \sigma} = \frac{(\operatorname{artanh}(a) - \mu)^{2} - \sigma^{2}}{\sigma^{3}}",
+    ),
+    (
+        "special functions",
+        "tanh",
+        r"\frac{\partial \ln g(a; \mu, \sigma)}{\partial \mu} = \frac{\operatorname{artanh}(a) - \mu}{\sigma^{2}}",
+    ),
+    ("special functions", "tanh", r"\mathbb{E}_{a}[\operatorname{artanh}(a)] = \mu"),
+    (
+        "special functions",
+        "tanh",
+        r"\mathbb{E}_{a}\left[ \nabla_{\mu, \sigma} \ln g \, \nabla_{\mu, \sigma} \ln g^{\top} \right] = \frac{1}{\sigma^{2}} \begin{pmatrix} 1 & 0 \\ 0 & 2 \end{pmatrix}",
+    ),
     (
         "special functions",
         "multinomial",
@@ -507,6 +531,31 @@ WRONG = [
     ("special functions", "missing 2", "binomial", r"\binom{t}{2} = t (t - 1)"),
     (
         "special functions",
+        "off-by-one total",
+        "dirichlet",
+        r"\mathbb{E}[x] = \frac{\alpha}{1 + \mathbf{1}^{\top} \alpha}",
+    ),
+    (
+        "special functions",
+        "ψ for the mean of ln",
+        "dirichlet",
+        r"\mathbb{E}[\ln x_j] = \ln \alpha_j - \ln(\mathbf{1}^{\top} \alpha)",
+    ),
+    (
+        "special functions",
+        "no log-det correction",
+        "tanh",
+        r"g(a; \mu, \sigma) = \frac{1}{\sigma \sqrt{2 \pi}} \exp\left( -\frac{(\operatorname{artanh}(a) - \mu)^{2}}{2 \sigma^{2}} \right)",
+    ),
+    ("special functions", "tanh for artanh", "tanh", r"\mathbb{E}_{a}[\tanh(a)] = \mu"),
+    (
+        "special functions",
+        "Fisher of σ halved",
+        "tanh",
+        r"\mathbb{E}_{a}\left[ \nabla_{\mu, \sigma} \ln g \, \nabla_{\mu, \sigma} \ln g^{\top} \right] = \frac{1}{\sigma^{2}} \mathbf{I}",
+    ),
+    (
+        "special functions",
         "swapped α",
         "dirichlet",
         r"\nabla_{\alpha} \ln f(x; \alpha) = \psi(\alpha) \mathbf{1} - \psi(\mathbf{1}^{\top} \alpha) + \ln x",
@@ -619,6 +668,14 @@ def test_an_approximation_is_refused_with_a_hint():
     [result] = check("bernoulli", r"\frac{\partial \ln g}{\partial p} \approx 0")
     assert "the relation ≈ is not checked" in result.problems[0]
     assert "math-exempt" in result.problems[0]
+
+
+def test_an_expectation_over_the_simplex_that_is_not_exact_there_is_refused():
+    # E[exp(x_1)] under a Dirichlet is no product of Beta kernels: a quadrature inside a
+    # quadrature would be neither exact nor fast, so it is an error with a hint, not a pass
+    [result] = check("dirichlet", r"\mathbb{E}[\exp(x_1)] = 1")
+    assert "the integral over the simplex of x is not exact" in result.problems[0]
+    assert "Dirichlet-type integrands" in result.problems[0]
 
 
 def test_a_vector_formula_reports_its_component():

@@ -4,7 +4,8 @@ Parameters are named as :class:`torch.distributions.Beta` names them: ``concentr
 (the exponent of y) and ``concentration0`` β > 0 (the exponent of 1 − y). An action in
 [low, high] is low + (high − low) y: the affine map adds the constant −ln(high − low) to the
 log-density and leaves every eligibility unchanged. The eligibilities hold the digamma function
-ψ = (ln Γ)′ and the Fisher information the trigamma ψ′ (``torch.special.polygamma``).
+ψ = (ln Γ)′ and the Fisher information the trigamma ψ′ (computed in :mod:`eligibility._special`
+to float64 precision).
 
 >>> import torch
 >>> eligibility(torch.tensor(0.5), concentration1=torch.tensor(1.0),
@@ -20,6 +21,7 @@ import torch
 from torch import Tensor
 
 from . import _validation as check
+from ._special import trigamma
 
 
 class BetaEligibility(NamedTuple):
@@ -112,7 +114,7 @@ def fisher_information(*, concentration1, concentration0, validate: bool = True)
     ln B(α, β) (``eq-bounded-beta-fisher``).
     """
     _, a, b = _params(None, concentration1, concentration0, validate)
-    total = torch.special.polygamma(1, a + b)
-    first = torch.special.polygamma(1, a) - total
-    second = torch.special.polygamma(1, b) - total
+    total = trigamma(a + b)
+    first = trigamma(a) - total
+    second = trigamma(b) - total
     return torch.stack([torch.stack([first, -total], -1), torch.stack([-total, second], -1)], -2)

@@ -15,6 +15,7 @@ import torch
 from torch import Tensor
 
 from . import _validation as check
+from ._special import trigamma
 
 
 def _params(value, concentration, validate: bool):
@@ -94,5 +95,5 @@ def fisher_information(*, concentration, validate: bool = True) -> Tensor:
     Implements ``eq-bounded-dirichlet-fisher``: the Hessian of ln Π Γ(α_i) − ln Γ(Σ α_i).
     """
     _, alpha = _params(None, concentration, validate)
-    total = torch.special.polygamma(1, alpha.sum(-1))[..., None, None]
-    return torch.diag_embed(torch.special.polygamma(1, alpha)) - total
+    total = trigamma(alpha.sum(-1))[..., None, None]
+    return torch.diag_embed(trigamma(alpha)) - total

@@ -119,6 +119,7 @@ class Outcome:
 
     value: sympy.Expr
     method: str  # Gaussian moments | sympy.integrate | sympy.summation | mpmath.quad | …
+    via: str = ""  # a change of variable made first ("y = tanh(u)"), shown with the method
 
     @property
     def exact(self) -> bool:
@@ -131,10 +132,11 @@ class Outcome:
         return "truncated sum" if support.integer else "quadrature"
 
     def describe(self, var: str, support: Support) -> str:
+        method = f"{self.method} in {self.via}" if self.via else self.method
         if self.exact:
-            return f"E over {var} ∈ {support.describe()} exact by {self.method}"
+            return f"E over {var} ∈ {support.describe()} exact by {method}"
         return (
-            f"E over {var} ∈ {support.describe()} by {self.method} "
+            f"E over {var} ∈ {support.describe()} by {method} "
             f"({DIGITS} digits, rtol {TOLERANCE:g}; sympy did not decide; a point where this "
             "method cannot reach the tolerance is not a number, and fails)"
         )
@@ -153,9 +155,40 @@ def expectation(
     """
     key = (integrand, var, support, bounds, SYMBOLIC_SECONDS > 0)
     if key not in _MEMO:
+        via = ""
+        changed = _change_of_variable(integrand, var, support)
+        if changed is not None:
+            integrand, var, support, via = changed
         outcome = _symbolic(integrand, var, support, bounds) if SYMBOLIC_SECONDS > 0 else None
-        _MEMO[key] = outcome or _numeric(integrand, var, support)
+        outcome = outcome or _numeric(integrand, var, support)
+        _MEMO[key] = Outcome(outcome.value, outcome.method, via)
     return _MEMO[key]
+
+
+def _change_of_variable(
+    integrand: sympy.Expr, var: sympy.Symbol, support: Support
+) -> tuple[sympy.Expr, sympy.Symbol, Support, str] | None:
+    """Over (−1, 1), an integrand that holds artanh(y) is integrated in u = artanh(y) over ℝ.
+
+    The density of a tanh-squashed Gaussian is a Gaussian in artanh(y) divided by
+    1 − y²: in y its mass crowds against ±1 closer than any working precision resolves when
+    the scale is large, while in u it is the Gaussian, whose moments are exact. With
+    y = tanh(u), dy = (1 − tanh²u) du, and artanh(tanh(u)) = u for real u: the same integral,
+    exactly. Anything left in tanh(u) stays for sympy or quadrature, now over ℝ.
+
+    >>> y = sympy.Symbol("y", real=True)
+    >>> integrand, u, support, via = _change_of_variable(sympy.atanh(y) / (1 - y**2), y,
+    ...                                                   Support(-1, 1))
+    >>> integrand, support.describe(), via
+    (y_u, 'ℝ', 'u = artanh(y)')
+    """
+    if support.integer or (support.lo, support.hi) != (-1, 1) or not integrand.has(sympy.atanh):
+        return None
+    u = sympy.Symbol(f"{var.name}_u", real=True)
+    moved = integrand.subs(var, sympy.tanh(u)) * (1 - sympy.tanh(u) ** 2)
+    moved = moved.replace(lambda e: e == sympy.atanh(sympy.tanh(u)), lambda e: u)
+    moved = sympy.factor_terms(sympy.cancel(moved)) if moved.has(sympy.tanh) else moved
+    return moved, u, Support(-math.inf, math.inf), f"u = artanh({var.name})"
 
 
 def decide(value: sympy.Expr, bounds: tuple[Bound, ...]) -> sympy.Expr:

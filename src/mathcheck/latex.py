@@ -14,10 +14,10 @@ The notation is LaTeX math as papers and textbooks print it:
 * a page-defined function applies to arguments (``g(y; p)``, ``\pi(a \mid s, \theta)``,
   ``\pi_{\theta}(a \mid s)``) and, written without some or all of them (``\ln g``,
   ``\pi(a \mid s)``), to its own; ``A'(\eta)`` is its derivative;
-* ``\ln``, ``\log`` (natural), ``\exp``, ``\sqrt``, ``\sigma(\cdot)`` (the logistic function,
-  unless the page declares ``\sigma``), ``\Gamma``, ``\psi`` (digamma), ``\operatorname{B}``,
-  ``\binom{n}{k}``, ``\binom{n}{x_1, \dots, x_K}``, ``n!``; ``|x|`` (also
-  ``\lvert x \rvert``);
+* ``\ln``, ``\log`` (natural), ``\exp``, ``\sqrt``, ``\tanh``, ``\operatorname{artanh}``,
+  ``\sigma(\cdot)`` (the logistic function, unless the page declares ``\sigma``), ``\Gamma``,
+  ``\psi`` (digamma), ``\operatorname{B}``, ``\binom{n}{k}``, ``\binom{n}{x_1, \dots, x_K}``,
+  ``n!``; ``|x|`` (also ``\lvert x \rvert``);
 * ``\frac{\partial \ln g}{\partial p}``, ``\frac{d}{dx}``, ``\frac{d^{2} A}{d\eta^{2}}``,
   ``\nabla_{\theta}``, bare ``\nabla``, ``\nabla^{2}_{\theta}``; ``\sum``, ``\prod``, ``\int``;
   sums and products written with an ellipsis (``x_1 + \dots + x_K``);
@@ -85,8 +85,8 @@ class Call(Node):
 
 @dataclass(frozen=True)
 class Func(Node):
-    """A built-in function of one argument: ln, exp, sqrt, sigma (logistic), logit, softmax,
-    diag, trace."""
+    """A built-in function of one argument: ln, exp, sqrt, sigma (logistic), logit, atanh
+    (the inverse of tanh), softmax, diag, trace."""
 
     name: str
     arg: Node
@@ -1259,7 +1259,7 @@ class Parser:
         if self.tok.text in ("\\text", "\\textrm", "\\mbox", "\\textnormal", "\\textsf"):
             name = name.strip()
         self.i += length
-        if name in ("softmax", "logit", "sigmoid", "diag", "tr", "trace", "exp", "log", "ln"):
+        if name in _NAMED_FUNCTIONS:
             if not (self.at("(") or self.at("[")):
                 raise self.error(
                     f"{name} takes its argument in parentheses", hint=f"write {name}(\\theta)"
@@ -1267,7 +1267,7 @@ class Parser:
             close = ")" if self.take().text == "(" else "]"
             arg = self.expr()
             self.expect(close)
-            func = {"sigmoid": "sigma", "trace": "tr", "log": "ln"}.get(name, name)
+            func = _NAMED_FUNCTIONS[name]
             return Func(func, arg)
         if name in ("B", "Beta") and self.at("("):
             return self._beta()
@@ -1286,7 +1286,8 @@ class Parser:
         raise ParseError(
             f"the verifier does not read {name!r}",
             column=start,
-            hint="named operators: softmax, logit, sigmoid, diag, tr, Var, Cov, E, B, digamma; "
+            hint="named operators: softmax, logit, sigmoid, artanh, diag, tr, Var, Cov, E, B, "
+            "digamma; "
             "prose belongs outside the formula, conditions in :symbols: or a cases environment",
         )
 
@@ -1939,6 +1940,24 @@ class Parser:
             return "a bracket does not match"
         return None
 
+
+# Functions written with \operatorname{…} (or \mathrm, \text): the word → the Func name.
+# artanh/arctanh/atanh are the three spellings of tanh's inverse in print (the tanh-squashed
+# Gaussian's density holds it).
+_NAMED_FUNCTIONS = {
+    "softmax": "softmax",
+    "logit": "logit",
+    "sigmoid": "sigma",
+    "artanh": "atanh",
+    "arctanh": "atanh",
+    "atanh": "atanh",
+    "diag": "diag",
+    "tr": "tr",
+    "trace": "tr",
+    "exp": "exp",
+    "log": "ln",
+    "ln": "ln",
+}
 
 _FUNC = {
     "\\ln": "ln",

@@ -826,6 +826,8 @@ class Translator:
             return values.mul(density, body(bound))
 
         decl = self.scope.declarations.get(support or var)
+        if decl is not None and isinstance(decl.domain, Simplex):
+            return self._over_simplex(self.size(decl.domain.size), weighted, var)
         if decl is not None and isinstance(decl.domain, Interval):
             # an infinite support: the exact integral or series, else a numeric method
             dom = decl.domain
@@ -834,6 +836,46 @@ class Translator:
                 weighted(symbol), symbol, Support(dom.lo, dom.hi, integer=dom.integer), var
             )
         return values.total(weighted(value) for value in self.support(support or var, env))
+
+    def _over_simplex(self, size: int, weighted: Callable[[Value], Value], var: str) -> Value:
+        """∫ over the simplex Δ^{K−1} (Lebesgue measure on its K − 1 free coordinates), exactly.
+
+        In stick-breaking coordinates s ∈ (0, 1)^{K−1}, x_i = s_i Π_{j<i} (1 − s_j) and
+        x_K = Π_{j<K} (1 − s_j), with Jacobian Π_i (1 − s_i)^{K−1−i}: a Dirichlet kernel
+        Π x_i^{ν_i − 1} becomes a product of Beta kernels, and each s_i, innermost first, is an
+        integral over (0, 1) that Euler's integral (or sympy) decides exactly. A step that is not
+        exact is refused: a quadrature of a quadrature would be neither exact nor fast.
+        """
+        free = [sympy.Symbol(f"{var}_s{i + 1}", positive=True) for i in range(size - 1)]
+        room, coords = sympy.Integer(1), []
+        for s in free:
+            coords.append(room * s)
+            room *= 1 - s
+        coords.append(room)
+        jacobian = sympy.Mul(*((1 - s) ** (size - 2 - i) for i, s in enumerate(free)))
+
+        def one(integrand: sympy.Expr) -> sympy.Expr:
+            value = sympy.expand_power_base(integrand * jacobian, force=True)
+            for s in reversed(free):
+                outcome = expectation(sympy.powdenest(value, force=True), s, Support(0.0, 1.0))
+                if not outcome.exact:
+                    raise ScopeError(
+                        f"the integral over the simplex of {pretty(var)} is not exact in "
+                        f"stick-breaking coordinates ({outcome.method})",
+                        hint="an expectation over a simplex is read for Dirichlet-type "
+                        "integrands, products of powers of the components",
+                    )
+                value = sympy.expand_power_base(outcome.value, force=True)
+            note = (
+                "integral",
+                f"E over {pretty(var)} on the simplex exact by Euler integrals in "
+                "stick-breaking coordinates",
+            )
+            if note not in self.notes:
+                self.notes.append(note)
+            return sympy.simplify(value)
+
+        return values.apply(one, weighted(values.Matrix(coords)))
 
     def support(self, name: str, env) -> Iterator[Value]:
         """Every value of a discrete symbol (its support, for expectations)."""
@@ -877,6 +919,7 @@ _SCALAR_FUNCTIONS: dict[str, Callable[[sympy.Expr], sympy.Expr]] = {
     "cos": sympy.cos,
     "tan": sympy.tan,
     "atan": sympy.atan,
+    "atanh": sympy.atanh,
     "sigma": lambda x: 1 / (1 + sympy.exp(-x)),
     "logit": lambda x: sympy.log(x / (1 - x)),
 }

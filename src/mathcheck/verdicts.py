@@ -26,7 +26,7 @@ from .checks import (
     proportional,
     symbolic,
 )
-from .domains import ENUMERATED, Counts, Interval, readable
+from .domains import ENUMERATED, Counts, Interval, Simplex, readable
 from .errors import FormulaError
 from .evaluation import Subject, notes
 from .exemptions import AllowList
@@ -119,16 +119,16 @@ def definition(formula: Formula, read: Definition, scope: Scope, seed: int) -> l
 def _require_support(read: Definition, scope: Scope) -> None:
     """A density's outcome must range over something it can be summed or integrated over."""
     domain = scope.declarations[read.outcome].domain
-    if isinstance(domain, (*ENUMERATED, Counts, Interval)):
+    if isinstance(domain, (*ENUMERATED, Counts, Interval, Simplex)):
         return
     raise FormulaError(
         f"{read.name} is a density of {pretty(read.outcome)}, which ranges over "
         f"{readable(scope.declarations[read.outcome].latex)}: the verifier cannot sum or "
         "integrate over that, so it cannot check that the density normalises",
         hint=f"declare the outcome's support: a finite set, \\{{0, 1\\}}^{{M}}, counts "
-        f"\\{{x \\in \\mathbb{{N}}^{{K}} : \\sum_{{i=1}}^{{K}} x_i = n\\}}, \\mathbb{{N}} or an "
-        f"interval; or, if {read.name} is not a density, write its arguments with commas, "
-        f"{read.name}({', '.join(read.params)})",
+        f"\\{{x \\in \\mathbb{{N}}^{{K}} : \\sum_{{i=1}}^{{K}} x_i = n\\}}, \\mathbb{{N}}, an "
+        f"interval or a simplex \\Delta^{{K-1}}; or, if {read.name} is not a density, write its "
+        f"arguments with commas, {read.name}({', '.join(read.params)})",
     )
 
 

@@ -6,7 +6,7 @@ import time
 
 import sympy
 
-from ..domains import Interval
+from ..domains import Interval, Simplex
 from ..evaluation import Subject, notes
 from ..records import Evidence
 from ..scope import Definition
@@ -25,7 +25,8 @@ def check(subject: Subject, definition: Definition) -> Evidence:
         return [mass, sympy.Integer(1)]
 
     first = subject.scope.declarations[var].domain
-    op = "∫" if isinstance(first, Interval) and not first.integer else "Σ"
+    continuous = isinstance(first, Simplex) or (isinstance(first, Interval) and not first.integer)
+    op = "∫" if continuous else "Σ"
     evaluated = outer.evaluate(total)
     evidence = numeric.compare(evaluated, 0, 1, (op, "expected"))
     evidence.method = "normalised"

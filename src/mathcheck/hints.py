@@ -99,9 +99,17 @@ def _command(match: re.Match, latex: str, column: int | None) -> str:
     return f"write it with the commands the verifier reads; {NOTATION}"
 
 
+RELATION_TOKENS = ("=", "\\neq", "\\ne", "<", ">", "\\le", "\\leq", "\\ge", "\\geq", "\\approx")
+
+
+def _relation_inside(match: re.Match, latex: str, column: int | None) -> str:
+    """A relation inside brackets: a probability P(Y = y) or a condition."""
+    return _bracket(re.match(r"(.)(.*)", f"){match[1]}"), latex, column)
+
+
 def _bracket(match: re.Match, latex: str, column: int | None) -> str:
     found = match[2]
-    if found in ("=", "\\neq", "\\ne", "<", ">", "\\le", "\\leq", "\\ge", "\\geq", "\\approx"):
+    if found in RELATION_TOKENS:
         if re.search(r"(?:\\Pr|\bP|\bp)\s*\(\s*[A-Za-z]\s*$", _before(latex, column)):
             return "a probability is the page's mass function at the outcome: write g(y; p)"
         return (
@@ -127,6 +135,11 @@ RULES: list[Rule] = [
     (re.compile(r"^unknown operator (\S+)"), _operator, True),
     (re.compile(r"^unknown command \\(\S+)"), _command, False),
     (re.compile(r"^expected '(.+)' but found '(.+)'$"), _bracket, False),
+    (
+        re.compile(r"^(=|\\neq|\\ne|<|>|\\leq?|\\geq?|\\approx) is not read by the verifier"),
+        _relation_inside,
+        True,
+    ),
     (
         re.compile(r"^\\text is not read|^\\(?:textrm|mbox) is not read"),
         "move prose to the text around the formula; state a condition as the formula's domain "
@@ -183,9 +196,15 @@ RULES: list[Rule] = [
     ),
     (
         re.compile(r"^(\S+) has no value here"),
-        lambda m, *_: (
+        lambda m, latex, _: (
             f"{m[1]} is discrete: it has a value inside a sum or an expectation over it, or as "
             "an argument of the formula (declare it where the formula uses it)"
+            + (
+                f"; an integral is over a continuous variable: over {m[1]} write "
+                f"\\mathbb{{E}}_{{{m[1]}}}\\left[ … \\right]"
+                if "\\int" in latex
+                else ""
+            )
         ),
         False,
     ),

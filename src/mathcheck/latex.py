@@ -1288,7 +1288,8 @@ class Parser:
             column=start,
             hint="named operators: softmax, logit, sigmoid, artanh, diag, tr, Var, Cov, E, B, "
             "digamma; "
-            "prose belongs outside the formula, conditions in :symbols: or a cases environment",
+            "prose belongs outside the formula; a condition goes in :where: (this formula "
+            "only), :symbols: or a cases environment",
         )
 
     def _beta(self) -> Node:

@@ -149,7 +149,11 @@ class Page:
 
     def _stale(self, nodes: list[ast.Node], own: str | None = None) -> None:
         """Refuse a formula that uses a definition whose domains have changed since its check."""
-        for name in used_definitions(nodes, self.scope) - {own}:
+        scope = self.scope
+        if own in scope.definitions:  # a redefinition does not rest on what it replaces
+            scope = scope.copy()
+            del scope.definitions[own]
+        for name in used_definitions(nodes, scope):
             for symbol, then in self.checked_on.get(name, {}).items():
                 now = self.scope.declarations.get(symbol)
                 if now is None or now.domain == then.domain:

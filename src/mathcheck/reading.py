@@ -117,7 +117,8 @@ _BREAK = re.compile(
 _TRANSPARENT = {"aligned", "split", "gathered", "align", "align*", "equation", "equation*"}
 _LEADING = re.compile(r"^(?:\s|&|\\[,;:! ]|\\q?quad\b)*")
 _CONTINUES = (*ast.RELATIONS, "+", "-", "\\cdot", "\\times")
-_PROSE = re.compile(r"^(?:\s|&|\\[,;:! ]|\\q?quad\b)*\\(?:text|textrm|mbox|mathrm)\b")
+# \mathrm is left out: it names operators (\mathrm{var}[x], \mathrm{Bern}(x|\mu))
+_PROSE = re.compile(r"^(?:\s|&|\\[,;:! ]|\\q?quad\b)*\\(?:text|textrm|mbox)\b")
 
 
 def split_statements(latex: str) -> list[Statement]:
@@ -249,7 +250,10 @@ def read_definitions(formula: Formula, scope: Scope) -> list[Definition]:
                 label=formula.label,
                 torch=(formula.torch or None) if not out else None,
                 package=(formula.package or None) if not out else None,
-                density=head.given is not None,
+                # g(y; p), π(a | s): a density; so is a function bound to a torch log_prob,
+                # however its arguments are separated (Williams writes g(y, m, σ))
+                density=head.given is not None
+                or bool(head.params and not out and "log_prob" in formula.torch),
                 given=head.given,
                 bar=head.bar,
                 subs=head.subs,

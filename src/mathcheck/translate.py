@@ -828,6 +828,14 @@ class Translator:
         decl = self.scope.declarations.get(support or var)
         if decl is not None and isinstance(decl.domain, Simplex):
             return self._over_simplex(self.size(decl.domain.size), weighted, var)
+        if (
+            decl is not None
+            and isinstance(decl.domain, Vector)
+            and isinstance(decl.domain.element, Interval)
+            and not decl.domain.element.integer
+        ):
+            dom = decl.domain
+            return self._over_box(self.size(dom.size), dom.element, weighted, var)
         if decl is not None and isinstance(decl.domain, Interval):
             # an infinite support: the exact integral or series, else a numeric method
             dom = decl.domain
@@ -836,6 +844,34 @@ class Translator:
                 weighted(symbol), symbol, Support(dom.lo, dom.hi, integer=dom.integer), var
             )
         return values.total(weighted(value) for value in self.support(support or var, env))
+
+    def _over_box(
+        self, size: int, element: Interval, weighted: Callable[[Value], Value], var: str
+    ) -> Value:
+        """∫ over a box element^K (ℝ^K for a diagonal Gaussian), one coordinate at a time,
+        each exactly (Gaussian moments, Euler integrals, sympy); a step that is not exact is
+        refused, as over the simplex."""
+        coords = [self.symbol(f"{var}_c{i + 1}", element) for i in range(size)]
+        support = Support(element.lo, element.hi)
+
+        def one(integrand: sympy.Expr) -> sympy.Expr:
+            value = integrand
+            for c in reversed(coords):
+                outcome = expectation(value, c, support)
+                if not outcome.exact:
+                    raise ScopeError(
+                        f"the integral over {pretty(var)} is not exact one coordinate at a "
+                        f"time ({outcome.method})",
+                        hint="an expectation over a vector of reals is read for integrands "
+                        "that factor over its components, such as a diagonal Gaussian",
+                    )
+                value = outcome.value
+            note = ("integral", f"E over {pretty(var)} exact, one coordinate at a time")
+            if note not in self.notes:
+                self.notes.append(note)
+            return value
+
+        return values.apply(one, weighted(values.Matrix(coords)))
 
     def _over_simplex(self, size: int, weighted: Callable[[Value], Value], var: str) -> Value:
         """∫ over the simplex Δ^{K−1} (Lebesgue measure on its K − 1 free coordinates), exactly.

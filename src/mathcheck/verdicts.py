@@ -26,7 +26,7 @@ from .checks import (
     proportional,
     symbolic,
 )
-from .domains import ENUMERATED, Counts, Interval, Simplex, readable
+from .domains import ENUMERATED, Counts, Interval, Simplex, Vector, readable
 from .errors import FormulaError
 from .evaluation import Subject, notes
 from .exemptions import AllowList
@@ -121,6 +121,8 @@ def _require_support(read: Definition, scope: Scope) -> None:
     domain = scope.declarations[read.outcome].domain
     if isinstance(domain, (*ENUMERATED, Counts, Interval, Simplex)):
         return
+    if isinstance(domain, Vector) and isinstance(domain.element, Interval):
+        return  # a vector of reals: integrated one coordinate at a time
     raise FormulaError(
         f"{read.name} is a density of {pretty(read.outcome)}, which ranges over "
         f"{readable(scope.declarations[read.outcome].latex)}: the verifier cannot sum or "

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-KINDS = ("definition", "claim", "derivation", "exempt")
+KINDS = ("definition", "claim", "derivation", "exempt", "inline", "statement")
 
 
 @dataclass(frozen=True)
 class Formula:
-    """One display formula as the author wrote it.
+    """One formula as the author wrote it.
+
+    A display (``definition``, ``claim``, ``derivation``, ``exempt``), an ``inline`` relation
+    in the text (``$…$``; ``notation`` when the author marked it as stating notation), or the
+    ``statement`` of a theorem, whose LaTeX is its title and which holds the formulas on its
+    lines ``line`` to ``end_line`` (``reason``: the reviewed reason it states no checked
+    relation).
 
     ``line`` is the 1-based line of the directive in ``source``; ``content_line`` the line of
     the first LaTeX line (so each derivation step can be located). ``where`` declares domains
@@ -29,6 +35,8 @@ class Formula:
     reason: str = ""
     where: str = ""
     algebra: bool = False
+    notation: bool = False
+    end_line: int = 0
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -70,14 +78,16 @@ class Result:
     @property
     def notation(self) -> bool:
         """A definition with nothing to check it against: it names something, it proves nothing."""
-        return self.kind == "definition" and all(e.method == "notation" for e in self.evidence)
+        return self.kind in ("definition", "inline") and all(
+            e.method == "notation" for e in self.evidence
+        )
 
     @property
     def status(self) -> str:
         """How the ledger and the caption name the verdict."""
         if not self.ok:
             return "failing"
-        if self.kind == "exempt":
+        if self.kind == "exempt" or (self.kind == "statement" and self.reason):
             return "exempt"
         if self.notation:
             return "notation"

@@ -43,6 +43,17 @@ class Formula:
             raise ValueError(f"kind must be one of {KINDS}; got {self.kind!r}")
 
 
+def inline_label(source: str, line: int, n: int = 0) -> str:
+    """The name of the ``n``-th inline formula on ``line`` of ``source`` (from 0): in the ledger
+    and as the anchor the formula's place in the text gets.
+
+    >>> inline_label("docs/baselines.md", 68), inline_label("docs/baselines.md", 68, 1)
+    ('inline-baselines-68', 'inline-baselines-68-2')
+    """
+    stem = source.replace("\\", "/").rsplit("/", 1)[-1].removesuffix(".md")
+    return f"inline-{stem}-{line}" + (f"-{n + 1}" if n else "")
+
+
 @dataclass
 class Evidence:
     """One way a formula was checked: how, on how many points, the worst error."""

@@ -126,8 +126,20 @@ class Result:
         return self.elapsed or sum(e.seconds for e in self.evidence)
 
     def messages(self) -> list[str]:
-        """``source:line: label: problem`` lines, as the build prints them."""
-        return [f"{self.source}:{self.line}: {self.label}: {p}" for p in self.problems]
+        """``source:line: label: problem`` lines, as the build prints them (an inline formula
+        is named by its LaTeX too: its label is only where it stands).
+
+        >>> Result("inline-p-3", "inline", "p.md", 3, "a = b", problems=["wrong"]).messages()
+        ['p.md:3: inline-p-3 ($a = b$): wrong']
+        """
+        return [f"{self.source}:{self.line}: {self.name}: {p}" for p in self.problems]
+
+    @property
+    def name(self) -> str:
+        """The label, and for an inline formula its LaTeX."""
+        if self.kind == "inline":
+            return f"{self.label} (${' '.join(self.latex.split())}$)"
+        return self.label
 
     def to_dict(self) -> dict:
         return asdict(self)

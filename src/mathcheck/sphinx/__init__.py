@@ -79,7 +79,7 @@ def _doctree_read(app, doctree: nodes.document) -> None:
                 node["ids"].append(result.label)  # the ledger links to the formula's place
             for problem in result.problems:
                 logger.error(
-                    f"{result.label}: {problem} ({result.latex!r})",
+                    f"{result.name}: {problem}",
                     location=(env.docname, result.line),
                     type="mathcheck",
                     subtype=formula.kind,

@@ -35,6 +35,7 @@ environments, ``.. math::`` and raw HTML that MathJax would typeset (:func:`html
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 import textwrap
@@ -85,6 +86,20 @@ LITERAL = {
 STATEMENTS = {"prf:theorem", "prf:lemma", "prf:proposition", "prf:corollary"}
 # the roles of inline math: plain math is a claim when it states a relation; the others mark it
 INLINE_ROLES = {"math": {}, "notation": {"notation": True}, "algebra": {"algebra": True}}
+# the blocks a {math-exempt} role exempts the inline relations of (besides sphinx-proof's)
+ADMONITIONS = {
+    "admonition",
+    "attention",
+    "caution",
+    "danger",
+    "error",
+    "hint",
+    "important",
+    "note",
+    "seealso",
+    "tip",
+    "warning",
+}
 # directives whose argument is a file or a name, not a title in MyST
 UNTITLED = {"figure", "image", "include", "literalinclude", "math", "raw", "eval-rst", "glue"}
 # HTML that MathJax typesets as a display formula: an element of class "math" holding \[ … \],
@@ -221,9 +236,20 @@ class _Found:
             if name == "prf:proof" and start < len(body):
                 # sphinx-proof prepends "Proof. " to the first line: a fence there is text
                 body = [*body[:start], f"Proof. {body[start]}", *body[start + 1 :]]
-            outer = self.exempted
+            outer, first = self.exempted, len(self.formulas)
             self.exempted = []
             self.markdown("\n".join(body[start:]), line + start)
+            if not is_block(name):  # a tab, a card …: its roles belong to the block around it
+                self.exempted = outer + self.exempted
+                return
+            if self.exempted:  # what no block inside it exempted
+                reason = "; ".join(self.exempted)
+                self.formulas[first:] = [
+                    dataclasses.replace(f, reason=reason)
+                    if f.kind == "inline" and not (f.reason or f.notation or f.algebra)
+                    else f
+                    for f in self.formulas[first:]
+                ]
             if name in STATEMENTS:  # from its text's first line, as the build sees it
                 self.formulas.append(
                     statement(
@@ -235,9 +261,7 @@ class _Found:
                         self.exempted,
                     )
                 )
-                self.exempted = outer
-            else:
-                self.exempted = outer + self.exempted
+            self.exempted = outer
 
     def rst(self, lines: list[str], line: int) -> None:
         """reStructuredText whose first line is line ``line + 1``: its directives, nested ones
@@ -264,6 +288,12 @@ class _Found:
         elif name not in LITERAL:
             _, start = _options(body)
             self.rst(body[start:], line + start)
+
+
+def is_block(name: str) -> bool:
+    """Whether a ``{math-exempt}`reason``` inside directive ``name`` exempts its text: a
+    theorem, proof or other sphinx-proof block, or an admonition."""
+    return name.startswith("prf:") or name in ADMONITIONS
 
 
 def statement(

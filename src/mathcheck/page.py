@@ -328,6 +328,8 @@ class Page:
             return verdicts.exempt(formula, self.exemptions), None
         if formula.kind == "inline" and formula.notation:
             return self._inline(formula), None
+        if formula.kind == "inline" and formula.reason:  # in a block exempted as a whole
+            return verdicts.exempt(formula, self.exemptions), None
         scope = self.scope
         if formula.where:
             if formula.kind == "definition":

@@ -98,7 +98,7 @@ class Result:
         """How the ledger and the caption name the verdict."""
         if not self.ok:
             return "failing"
-        if self.kind == "exempt" or (self.kind == "statement" and self.reason):
+        if self.kind == "exempt" or (self.kind in ("statement", "inline") and self.reason):
             return "exempt"
         if self.notation:
             return "notation"

@@ -11,6 +11,7 @@ it is checked, is decided in :mod:`mathcheck.page`; this module only finds it.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from docutils import nodes
 
@@ -55,9 +56,32 @@ def formulas(doctree: nodes.document, source: str) -> Iterator[tuple[Formula, no
             on_line[line] = n + 1
             label = inline_label(source, line, n)
             marks = MARKS.get(node.get("mathcheck_mark", ""), {})
-            yield Formula("inline", label, node.astext(), source, line, line, **marks), node
+            reason = "" if marks else exempted(node)
+            formula = Formula("inline", label, node.astext(), source, line, line, **marks)
+            yield (replace(formula, reason=reason) if reason else formula), node
     for node in doctree.findall(lambda n: type(n).__name__ in STATEMENT_NODES):
         yield _statement(node, source), node
+
+
+def exempted(node: nodes.Node) -> str:
+    """The reason a ``{math-exempt}`` role gives in the nearest block around ``node`` that
+    holds one (a theorem, proof, other sphinx-proof block or admonition), or ''."""
+    for block in _ancestors(node):
+        if isinstance(block, nodes.Admonition):
+            reasons = _reasons(block)
+            if reasons:
+                return "; ".join(reasons)
+    return ""
+
+
+def _reasons(block: nodes.Element) -> list[str]:
+    """The reasons of the roles in ``block`` itself, not in a block nested in it."""
+    return [
+        n["mathcheck_exempt"]
+        for n in block.findall(nodes.inline)
+        if "mathcheck_exempt" in n
+        and next(a for a in _ancestors(n) if isinstance(a, nodes.Admonition)) is block
+    ]
 
 
 def _wanted(node: nodes.Node) -> bool:
@@ -73,7 +97,7 @@ def _statement(node: nodes.Element, source: str) -> Formula:
     while after is not None and not getattr(after, "line", None):
         after = after.next_node(descend=True, siblings=True, ascend=True)
     last = after.line - 1 if after is not None else 10**9
-    reasons = [n["mathcheck_exempt"] for n in node.findall(nodes.inline) if "mathcheck_exempt" in n]
+    reasons = _reasons(node)
     title = next(iter(node.findall(nodes.title)), None)
     name = title.astext() if title is not None else ""
     return statement(

@@ -69,7 +69,7 @@ def headline(results: list[Result]) -> str:
     Apart from these, 1 exempt formula.'
     >>> headline([Result("i", "inline", "p.md", 4, "x", evidence=[Evidence("numeric", True)]),
     ...           Result("t", "statement", "p.md", 5, "T", evidence=[Evidence("statement", True)])])
-    '0 definitions ... 1 inline relation (1 checked, 0 identities, 0 notation); 1 theorem
+    '0 definitions ... 1 inline relation (1 checked, 0 identities, 0 notation, 0 exempt); 1 theorem
     statement (1 verified, 0 exempt); 0 failing. Apart from these, 0 exempt formulas.'
     """
     count = Counter((r.kind, r.status) for r in results)
@@ -85,7 +85,7 @@ def headline(results: list[Result]) -> str:
         f"{_many(kinds['derivation'], 'derivation step')}; "
         f"{_many(kinds['inline'], 'inline relation')} ({count['inline', 'verified']} checked, "
         f"{inline} identit{'y' if inline == 1 else 'ies'}, {count['inline', 'notation']} "
-        f"notation); {_many(kinds['statement'], 'theorem statement')} "
+        f"notation, {count['inline', 'exempt']} exempt); {_many(kinds['statement'], 'theorem statement')} "
         f"({count['statement', 'verified']} verified, {count['statement', 'exempt']} exempt); "
         f"{failing} failing. "
         f"Apart from these, {_many(kinds['exempt'], 'exempt formula')}."

@@ -1,0 +1,220 @@
+# ruff: noqa: E501  (LaTeX formulas read best on one line)
+r"""A mutation run over the book (issue #11): every display, theorem statement and inline
+relation is changed the way a slip changes it, one mutation at a time, and the page is
+checked again exactly as ``python -m mathcheck`` checks it (the machinery of
+``benchmarks/adversarial.py``). A mutation is *killed* when the verifier reports a problem.
+
+Mutations (each applied where the formula has something to mutate):
+
+* ``sign``: the first binary ``+`` becomes ``-`` (or ``-`` becomes ``+``); with neither, the
+  last side of the relation is negated;
+* ``constant``: the first number outside a sub- or superscript grows by one; with none, the
+  last side is doubled;
+* ``index``: the first subscript index letter becomes another index letter of the formula.
+
+The kill rate is reported by block kind: definition, claim, derivation, inline relation, and
+for those inside a theorem's statement ("in statement"); mutations of formulas that are exempt
+or marked as notation are counted apart (nothing checks them, by design). A surviving mutation
+outside them is printed with its formula: an equivalent mutant (``\delta_{jk}`` →
+``\delta_{kj}``) or a hole.
+
+Run: ``nox -s mutate`` (all pages), or ``python benchmarks/mutate.py docs/eligibility.md …``
+in the tests environment; ``--kinds inline,statement`` limits the run to those kinds;
+``--limit N`` mutates at most N formulas per page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from adversarial import DOCS, checked
+
+from mathcheck import Cache
+from mathcheck.myst import extract
+from mathcheck.records import Formula
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass
+class Mutant:
+    formula: Formula
+    block: str  # definition | claim | derivation | inline | …, "in statement", or "exempt"
+    how: str  # sign | constant | index
+    latex: str  # the mutated LaTeX
+
+
+_SCRIPT = re.compile(r"[_^]\s*(\{[^{}]*\}|\\?[A-Za-z0-9]+)")
+
+
+def _outside_scripts(latex: str) -> list[tuple[int, int]]:
+    """Spans of ``latex`` that are not sub- or superscripts (where a slip changes a value)."""
+    spans, start = [], 0
+    for m in _SCRIPT.finditer(latex):
+        spans.append((start, m.start()))
+        start = m.end()
+    spans.append((start, len(latex)))
+    return spans
+
+
+def _last_side(latex: str) -> int | None:
+    """Where the last side of the first statement starts: after its last relation outside
+    every bracket and script (never the ``=`` of ``\\sum_{i=1}``)."""
+    first = re.split(r"\\\\|\\q?quad", latex)[0]
+    depth, at = 0, None
+    for m in re.finditer(r"\\left.|\\right.|[{(\[]|[})\]]|\\(?:le|ge|neq|propto)\b|[=<>]", first):
+        token = m.group()
+        if token.startswith("\\left") or token in "{([":
+            depth += 1
+        elif token.startswith("\\right") or token in "})]":
+            depth -= 1
+        elif depth == 0:
+            at = m.end()
+    return at
+
+
+def sign(latex: str) -> str | None:
+    side = _last_side(latex)
+    for lo, hi in _outside_scripts(latex):
+        for m in re.finditer(r"(?<=[\w}) ])\s([+-])\s", latex[lo:hi]):
+            if side is not None and lo + m.start() < side - 1:
+                continue  # prefer a change on the right-hand side
+            new = "-" if m[1] == "+" else "+"
+            at = lo + m.start(1)
+            return latex[:at] + new + latex[at + 1 :]
+    if side is None:
+        return None
+    end = len(re.split(r"\\\\|\\q?quad", latex)[0])
+    return latex[:side] + " -\\left(" + latex[side:end] + "\\right)" + latex[end:]
+
+
+def constant(latex: str) -> str | None:
+    side = _last_side(latex) or 0
+    for lo, hi in _outside_scripts(latex):
+        for m in re.finditer(r"(?<![\w.])(\d+)(?![\w.])", latex[lo:hi]):
+            if lo + m.start() < side:
+                continue
+            at = lo + m.start()
+            return latex[:at] + str(int(m[1]) + 1) + latex[at + len(m[1]) :]
+    if not side:
+        return None
+    return latex[:side] + " 2 " + latex[side:]
+
+
+def index(latex: str) -> str | None:
+    letters = re.findall(r"_\{?([a-z])\b", latex)
+    distinct = list(dict.fromkeys(letters))
+    if len(distinct) < 2:
+        return None
+    side = _last_side(latex) or 0
+    for m in re.finditer(r"_(\{?)([a-z])\b", latex):
+        if m.start() < side:
+            continue
+        other = next(x for x in distinct if x != m[2])
+        return latex[: m.start(2)] + other + latex[m.end(2) :]
+    return None
+
+
+MUTATIONS = {"sign": sign, "constant": constant, "index": index}
+
+
+def blocks(formulas: list[Formula]) -> dict[str, str]:
+    """The block kind of each formula (by label): its kind, 'in statement' when a theorem's
+    statement holds it, 'exempt' when nothing checks it by design."""
+    statements = [f for f in formulas if f.kind == "statement"]
+    out = {}
+    for f in formulas:
+        if f.kind == "statement":
+            continue
+        kind = f.kind
+        if f.kind == "exempt" or (f.kind == "inline" and (f.reason or f.notation)):
+            kind = "exempt or notation"
+        elif any(s.line <= f.line <= s.end_line for s in statements):
+            kind = f"{f.kind} in statement"
+        out[f.label] = kind
+    return out
+
+
+def mutants(text: str, source: str, kinds: set[str] | None, limit: int | None) -> list[Mutant]:
+    formulas, _ = extract(text, source)
+    kind_of = blocks(formulas)
+    found = []
+    for f in formulas:
+        if f.kind == "statement":
+            continue
+        block = kind_of[f.label]
+        if kinds and not ({f.kind, block, block.split()[0]} & kinds or ("statement" in kinds and "statement" in block)):
+            continue
+        for how, mutate in MUTATIONS.items():
+            latex = mutate(f.latex)
+            if latex and latex != f.latex:
+                found.append(Mutant(f, block, how, latex))
+    if limit:
+        labels = list(dict.fromkeys(m.formula.label for m in found))[:limit]
+        found = [m for m in found if m.formula.label in labels]
+    return found
+
+
+def apply(text: str, mutant: Mutant) -> str:
+    """The page with the formula's LaTeX replaced where it stands."""
+    f = mutant.formula
+    line = f.content_line if f.kind != "inline" else f.line
+    offset = sum(len(x) + 1 for x in text.split("\n")[: line - 1])
+    at = text.find(f.latex, offset)
+    if at < 0:
+        raise ValueError(f"{f.label}: its LaTeX is not where the extractor found it")
+    return text[:at] + mutant.latex + text[at + len(f.latex) :]
+
+
+def killed(text: str, source: str, mutant: Mutant, cache: Cache) -> tuple[bool, str]:
+    """Whether checking the mutated page reports a problem: up to the formula for a claim (it
+    changes nothing below), the whole page for a definition or a formula in a statement (what
+    uses it, and the statement, come after)."""
+    whole = mutant.formula.kind == "definition" or "statement" in mutant.block
+    _, problems = checked(text, source, "" if whole else mutant.formula.label, cache)
+    return bool(problems), problems[0] if problems else ""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("pages", nargs="*", type=Path)
+    parser.add_argument("--kinds", default="", help="e.g. inline,statement,claim")
+    parser.add_argument("--limit", type=int, default=None, help="formulas per page")
+    args = parser.parse_args(argv)
+    pages = args.pages or sorted(DOCS.glob("*.md"))
+    kinds = {k.strip() for k in args.kinds.split(",") if k.strip()} or None
+    start = time.perf_counter()
+    cache = Cache(None)  # the unchanged formulas before a mutation are checked once
+    tally: Counter = Counter()
+    survivors = []
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        source = f"docs/{page.name}"
+        for mutant in mutants(text, source, kinds, args.limit):
+            dead, said = killed(apply(text, mutant), source, mutant, cache)
+            tally[mutant.block, dead] += 1
+            if not dead and mutant.block != "exempt or notation":
+                survivors.append(mutant)
+                print(f"SURVIVED {source}:{mutant.formula.line} {mutant.formula.label} [{mutant.how}] {mutant.latex[:120]!r}")
+    print("\nblock kind                    mutations  killed  kill rate")
+    blocks_seen = sorted({b for b, _ in tally})
+    for block in blocks_seen:
+        total = tally[block, True] + tally[block, False]
+        rate = tally[block, True] / total if total else 0
+        print(f"{block:<29} {total:>9}  {tally[block, True]:>6}  {rate:>9.1%}")
+    checked_total = sum(n for (b, _), n in tally.items() if b != "exempt or notation")
+    dead_total = sum(n for (b, d), n in tally.items() if b != "exempt or notation" and d)
+    rate = dead_total / checked_total if checked_total else 0
+    seconds = time.perf_counter() - start
+    print(f"{'all but exempt/notation':<29} {checked_total:>9}  {dead_total:>6}  {rate:>9.1%}   ({seconds:.0f} s)")
+    return 1 if survivors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

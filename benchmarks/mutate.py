@@ -149,7 +149,10 @@ def mutants(text: str, source: str, kinds: set[str] | None, limit: int | None) -
         if f.kind == "statement":
             continue
         block = kind_of[f.label]
-        if kinds and not ({f.kind, block, block.split()[0]} & kinds or ("statement" in kinds and "statement" in block)):
+        if kinds and not (
+            {f.kind, block, block.split()[0]} & kinds
+            or ("statement" in kinds and "statement" in block)
+        ):
             continue
         for how, mutate in MUTATIONS.items():
             latex = mutate(f.latex)
@@ -197,11 +200,13 @@ def main(argv: list[str] | None = None) -> int:
         text = page.read_text(encoding="utf-8")
         source = f"docs/{page.name}"
         for mutant in mutants(text, source, kinds, args.limit):
-            dead, said = killed(apply(text, mutant), source, mutant, cache)
+            dead, _ = killed(apply(text, mutant), source, mutant, cache)
             tally[mutant.block, dead] += 1
             if not dead and mutant.block != "exempt or notation":
                 survivors.append(mutant)
-                print(f"SURVIVED {source}:{mutant.formula.line} {mutant.formula.label} [{mutant.how}] {mutant.latex[:120]!r}")
+                print(
+                    f"SURVIVED {source}:{mutant.formula.line} {mutant.formula.label} [{mutant.how}] {mutant.latex[:120]!r}"
+                )
     print("\nblock kind                    mutations  killed  kill rate")
     blocks_seen = sorted({b for b, _ in tally})
     for block in blocks_seen:
@@ -212,7 +217,9 @@ def main(argv: list[str] | None = None) -> int:
     dead_total = sum(n for (b, d), n in tally.items() if b != "exempt or notation" and d)
     rate = dead_total / checked_total if checked_total else 0
     seconds = time.perf_counter() - start
-    print(f"{'all but exempt/notation':<29} {checked_total:>9}  {dead_total:>6}  {rate:>9.1%}   ({seconds:.0f} s)")
+    print(
+        f"{'all but exempt/notation':<29} {checked_total:>9}  {dead_total:>6}  {rate:>9.1%}   ({seconds:.0f} s)"
+    )
     return 1 if survivors else 0
 
 

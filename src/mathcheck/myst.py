@@ -299,8 +299,9 @@ def is_block(name: str) -> bool:
 def statement(
     source: str, label: str, title: str, line: int, end_line: int, reasons: list[str]
 ) -> Formula:
-    """A theorem's statement on lines ``line`` (where its text starts) to ``end_line``, with the reasons of the
-    ``{math-exempt}`` roles in it (several are joined, and refused as no reviewed reason)."""
+    """A theorem's statement on lines ``line`` (where its text starts) to ``end_line``, with
+    the reasons of the ``{math-exempt}`` roles in it (several are joined, and refused as no
+    reviewed reason)."""
     return Formula(
         kind="statement",
         label=label.strip() or f"statement-{Path(source).stem}-{line}",

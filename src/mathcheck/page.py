@@ -157,7 +157,11 @@ class Page:
         except FormulaError as exc:
             exc = hints.improve(exc, formula.latex)
             if formula.kind == "inline":  # no options in the text: the roles instead
-                hint = hints.INLINE if ":algebra:" in (exc.hint or "") else f"{exc.hint}; {hints.INLINE}"
+                hint = (
+                    hints.INLINE
+                    if ":algebra:" in (exc.hint or "")
+                    else f"{exc.hint}; {hints.INLINE}"
+                )
                 exc = FormulaError(exc.message, column=exc.column, hint=hint)
             results = [verdicts.result(formula, problems=[str(exc)])]
         if formula.kind == "definition" and not all(r.ok for r in results):
@@ -287,8 +291,7 @@ class Page:
             return verdict
         if failing:
             verdict.problems.append(
-                f"its statement is not verified: {failing[0].label} (line {failing[0].line}) "
-                "failed"
+                f"its statement is not verified: {failing[0].label} (line {failing[0].line}) failed"
             )
         elif not verified:
             marked = [r for r in inside if r.status == "notation"]

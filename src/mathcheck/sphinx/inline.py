@@ -100,9 +100,7 @@ def _statement(node: nodes.Element, source: str) -> Formula:
     reasons = _reasons(node)
     title = next(iter(node.findall(nodes.title)), None)
     name = title.astext() if title is not None else ""
-    return statement(
-        source, node.get("label", ""), _title(name), first, max(first, last), reasons
-    )
+    return statement(source, node.get("label", ""), _title(name), first, max(first, last), reasons)
 
 
 def _title(shown: str) -> str:

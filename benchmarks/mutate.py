@@ -80,17 +80,25 @@ def _last_side(latex: str) -> int | None:
 
 
 def sign(latex: str) -> str | None:
+    """The first binary + or − of the last side flipped; the last side negated when it has
+    none; a side that is 0 cannot change sign, so then the first one before it."""
     side = _last_side(latex)
-    for lo, hi in _outside_scripts(latex):
-        for m in re.finditer(r"(?<=[\w}) ])\s([+-])\s", latex[lo:hi]):
-            if side is not None and lo + m.start() < side - 1:
-                continue  # prefer a change on the right-hand side
-            new = "-" if m[1] == "+" else "+"
-            at = lo + m.start(1)
-            return latex[:at] + new + latex[at + 1 :]
+    end = len(re.split(r"\\\\|\\q?quad", latex)[0])
+    zero = side is not None and latex[side:end].strip(" &,.") == "0"
+    operators = [
+        lo + m.start(1)
+        for lo, hi in _outside_scripts(latex)
+        for m in re.finditer(r"(?<=[\w}) \]])\s([+-])\s", latex[lo:hi])
+    ]
+    after = [at for at in operators if side is None or at >= side]
+    if after or zero:
+        candidates = after or operators
+        if not candidates:
+            return None
+        at = candidates[0]
+        return latex[:at] + ("-" if latex[at] == "+" else "+") + latex[at + 1 :]
     if side is None:
         return None
-    end = len(re.split(r"\\\\|\\q?quad", latex)[0])
     return latex[:side] + " -\\left(" + latex[side:end] + "\\right)" + latex[end:]
 
 

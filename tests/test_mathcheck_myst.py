@@ -12,7 +12,9 @@ import textwrap
 import pytest
 from book_build import ROOT
 
+from mathcheck import Page, Result
 from mathcheck.__main__ import main
+from mathcheck.exemptions import AllowList
 from mathcheck.myst import extract
 
 CORPUS = ROOT / "tests" / "fixtures" / "corpus"
@@ -87,6 +89,24 @@ def test_the_build_finds_exactly_what_the_command_line_finds(tmp_path):
     assert sorted(built, key=_at) == sorted(formulas, key=_at)
     assert [f for f in formulas if f[0] in ("inline", "statement")]  # the text's formulas too
     assert built_stray == stray
+    # and both give the text's formulas the same verdicts: the exempted lemma's reason is not
+    # one the corpus reviewed (it has no mathcheck-exemptions.txt), the rest is verified
+    text = (CORPUS / "constructs.md").read_text()
+    page = Page("constructs.md", exemptions=AllowList.find(CORPUS / "constructs.md"))
+    by_cli = {
+        r.label: (r.status, bool(r.problems))
+        for f in extract(text, "constructs.md")[0]
+        for r in page.check(f)
+        if r.kind in ("inline", "statement")
+    }
+    by_build = {
+        r["label"]: (Result.from_dict(dict(r)).status, bool(r["problems"]))
+        for r in records
+        if r["kind"] in ("inline", "statement")
+    }
+    assert by_build == by_cli
+    assert by_cli["lem-corpus"] == ("exempt", True)
+    assert by_cli["inline-constructs-15"] == ("notation", False)
 
 
 def _at(found: tuple[str, str, int]) -> tuple[int, str]:

@@ -130,12 +130,12 @@ class Page:
     @contextmanager
     def _at(self, line: int):
         """The page as it stood at ``line``: before the first display checked below it."""
-        later = [state for at, state in self.before if at > line]
-        if not later:
+        below = [(at, state) for at, state in self.before if at > line]
+        if not below:  # no display below it has been checked: the page as it stands
             yield
             return
         now = self._state()
-        state = min(((at, s) for at, s in self.before if at > line), key=lambda x: x[0])[1]
+        state = min(below, key=lambda item: item[0])[1]
         self.scope, self.failed = state.scope, state.failed
         self.failed_outcomes, self.checked_on = state.failed_outcomes, state.checked_on
         try:

@@ -54,7 +54,9 @@ def _evidence_text(result: Result) -> str:
     parts = []
     for e in result.evidence:
         mark = "✓" if e.ok else "✗"
-        parts.append(f"{mark} {e.method}")
+        # a statement's evidence is the relations it holds: name them
+        shown = f" ({e.detail})" if e.method == "statement" and e.detail else ""
+        parts.append(f"{mark} {e.method}{shown}")
     return ", ".join(parts)
 
 

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (LaTeX formulas read best on one line)
 """End to end through sphinx-build with the book's own configuration: a true page builds and
 lands in the ledger; a wrong formula, or an unverified display formula, fails the build with
 file, line, label and what is wrong."""

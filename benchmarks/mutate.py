@@ -14,7 +14,8 @@ Mutations (each applied where the formula has something to mutate):
 
 The kill rate is reported by block kind: definition, claim, derivation, inline relation, and
 for those inside a theorem's statement ("in statement"); mutations of formulas that are exempt
-or marked as notation are counted apart (nothing checks them, by design). A surviving mutation
+or marked as notation are counted apart and not run (nothing checks them, by design; ``--all``
+runs them too). A surviving mutation
 outside them is printed with its formula: an equivalent mutant (``\delta_{jk}`` →
 ``\delta_{kj}``) or a hole.
 
@@ -177,10 +178,12 @@ def apply(text: str, mutant: Mutant) -> str:
     f = mutant.formula
     line = f.content_line if f.kind != "inline" else f.line
     offset = sum(len(x) + 1 for x in text.split("\n")[: line - 1])
-    at = text.find(f.latex, offset)
-    if at < 0:
+    # inline math over lines loses the indentation of a list item: match any whitespace
+    pattern = r"\s+".join(re.escape(part) for part in f.latex.split())
+    found = re.compile(pattern).search(text, offset)
+    if found is None:
         raise ValueError(f"{f.label}: its LaTeX is not where the extractor found it")
-    return text[:at] + mutant.latex + text[at + len(f.latex) :]
+    return text[: found.start()] + mutant.latex + text[found.end() :]
 
 
 def killed(text: str, source: str, mutant: Mutant, cache: Cache) -> tuple[bool, str]:
@@ -197,6 +200,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("pages", nargs="*", type=Path)
     parser.add_argument("--kinds", default="", help="e.g. inline,statement,claim")
     parser.add_argument("--limit", type=int, default=None, help="formulas per page")
+    parser.add_argument(
+        "--all", action="store_true", help="run the exempt and notation mutants too"
+    )
     args = parser.parse_args(argv)
     pages = args.pages or sorted(DOCS.glob("*.md"))
     kinds = {k.strip() for k in args.kinds.split(",") if k.strip()} or None
@@ -208,12 +214,16 @@ def main(argv: list[str] | None = None) -> int:
         text = page.read_text(encoding="utf-8")
         source = f"docs/{page.name}"
         for mutant in mutants(text, source, kinds, args.limit):
+            if mutant.block == "exempt or notation" and not args.all:
+                tally[mutant.block, False] += 1  # nothing checks it, by design: not run
+                continue
             dead, _ = killed(apply(text, mutant), source, mutant, cache)
             tally[mutant.block, dead] += 1
             if not dead and mutant.block != "exempt or notation":
                 survivors.append(mutant)
                 print(
-                    f"SURVIVED {source}:{mutant.formula.line} {mutant.formula.label} [{mutant.how}] {mutant.latex[:120]!r}"
+                    f"SURVIVED {source}:{mutant.formula.line} {mutant.formula.label} [{mutant.how}] {mutant.latex[:120]!r}",
+                    flush=True,
                 )
     print("\nblock kind                    mutations  killed  kill rate")
     blocks_seen = sorted({b for b, _ in tally})

@@ -186,13 +186,15 @@ def apply(text: str, mutant: Mutant) -> str:
     return text[: found.start()] + mutant.latex + text[found.end() :]
 
 
-def killed(text: str, source: str, mutant: Mutant, cache: Cache) -> tuple[bool, str]:
-    """Whether checking the mutated page reports a problem: up to the formula for a claim (it
-    changes nothing below), the whole page for a definition or a formula in a statement (what
-    uses it, and the statement, come after)."""
+def killed(original: str, text: str, source: str, mutant: Mutant, cache: Cache) -> tuple[bool, str]:
+    """Whether checking the mutated page reports a problem the unmutated page does not: up to
+    the formula for a claim (it changes nothing below), the whole page for a definition or a
+    formula in a statement (what uses it, and the statement, come after)."""
     whole = mutant.formula.kind == "definition" or "statement" in mutant.block
-    _, problems = checked(text, source, "" if whole else mutant.formula.label, cache)
-    return bool(problems), problems[0] if problems else ""
+    label = "" if whole else mutant.formula.label
+    before = set(checked(original, source, label, cache)[1])  # remembered: only the first costs
+    new = [p for p in checked(text, source, label, cache)[1] if p not in before]
+    return bool(new), new[0] if new else ""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -217,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
             if mutant.block == "exempt or notation" and not args.all:
                 tally[mutant.block, False] += 1  # nothing checks it, by design: not run
                 continue
-            dead, _ = killed(apply(text, mutant), source, mutant, cache)
+            dead, _ = killed(text, apply(text, mutant), source, mutant, cache)
             tally[mutant.block, dead] += 1
             if not dead and mutant.block != "exempt or notation":
                 survivors.append(mutant)

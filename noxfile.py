@@ -304,6 +304,15 @@ def adversarial(session: nox.Session) -> None:
     session.run("python", "benchmarks/adversarial.py", env={"PYTHONHASHSEED": "0"})
 
 
+@nox.session
+def mutate(session: nox.Session) -> None:
+    """Sign flips, changed constants and swapped indices in every display, theorem statement and
+    inline relation of the book: the kill rate by block kind (``-- --kinds inline,statement``,
+    ``-- docs/page.md`` to narrow it)."""
+    install(session, "mathcheck")
+    session.run("python", "benchmarks/mutate.py", *session.posargs, env={"PYTHONHASHSEED": "0"})
+
+
 if os.environ.get("CI"):
     # CI runs on a clean checkout; never reuse anything a previous run may have left.
     nox.options.reuse_venv = "no"

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (LaTeX formulas read best on one line)
 """End to end through sphinx-build with the book's own configuration: a true page builds and
 lands in the ledger; a wrong formula, or an unverified display formula, fails the build with
 file, line, label and what is wrong."""
@@ -35,7 +36,9 @@ def test_a_true_page_builds_and_every_formula_is_in_the_ledger(tmp_path):
     assert "notation: an update rule defines an algorithm" in ledger
     assert (
         "1 definition (1 checked, 0 notation); 1 claim (1 tied to the page, 0 identities); "
-        "3 derivation steps; 0 failing. Apart from these, 1 exempt formula." in ledger
+        "3 derivation steps; 0 inline relations (0 checked, 0 identities, 0 notation, 0 exempt); "
+        "0 theorem statements (0 verified, 0 exempt); 0 failing. Apart from these, 1 exempt "
+        "formula." in ledger
     )
     assert "Exemptions may cite only these reviewed reasons" in ledger
     page = (tmp_path / "out" / "html" / "sample.html").read_text()
@@ -113,3 +116,23 @@ def test_a_wrong_middle_step_is_reported_at_its_own_line(tmp_path):
     assert re.search(rf"sample\.md:{step}: ERROR: eq-sample-derivation: step 2→3:", run.stderr), (
         run.stderr
     )
+
+
+WRONG_TEXT = r"""
+The eligibility has mean one, $\mathbb{E}_{y}\left[ \frac{\partial \ln g(y; p)}{\partial p} \right] = 1$.
+
+````{prf:theorem} Words only
+:label: thm-sample-words
+
+The eligibility has mean zero.
+````
+"""
+
+
+def test_a_false_inline_relation_and_a_theorem_in_words_fail_the_build(tmp_path):
+    run = build(tmp_path, lambda text: text + WRONG_TEXT)
+    assert run.returncode != 0
+    line = len(FIXTURE.joinpath("sample.md").read_text().splitlines()) + 2
+    inline = f"sample.md:{line}: ERROR: inline-sample-{line} ($\\mathbb{{E}}_{{y}}"
+    assert inline in run.stderr and "lhs − rhs ≠ 0" in run.stderr, run.stderr
+    assert "thm-sample-words: its statement holds no checked relation" in run.stderr

@@ -22,7 +22,8 @@ from .prose import unsourced
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m mathcheck",
-        description="Check every display formula of the given MyST pages.",
+        description="Check every display formula, inline relation and theorem statement of "
+        "the given MyST pages.",
     )
     parser.add_argument("paths", nargs="+", type=Path, help="MyST .md files or folders")
     parser.add_argument(

@@ -21,6 +21,17 @@ from .errors import FormulaError
 
 FISHER = r"\mathbb{E}_{y}\left[ \left( \frac{\partial \ln g(y; p)}{\partial p} \right)^{2} \right]"
 VARIANCE = r"\mathbb{E}_{y}\left[ y^{2} \right] - \mathbb{E}_{y}\left[ y \right]^{2}"
+INLINE = (
+    "an inline relation is checked against the displays above it: state it through the "
+    "page's definitions; if it only names something, mark it {notation}`...`; if it is an "
+    "identity of declared symbols, mark it {algebra}`...`"
+)
+STATEMENT = (
+    "state the theorem's relation in inline math ($...$) through the page's definitions, "
+    "where it is checked, or put a math-claim display inside the theorem; a statement with no "
+    "relation to check is exempted with {math-exempt}`reason`, a reason listed in "
+    "mathcheck-exemptions.txt"
+)
 NOTATION = "the notation the verifier reads is tabled in docs/verification.md"
 
 

@@ -35,9 +35,11 @@ environments, ``.. math::`` and raw HTML that MathJax would typeset (:func:`html
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 import textwrap
+from pathlib import Path
 
 import yaml
 from markdown_it import MarkdownIt
@@ -50,7 +52,8 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 from mdit_py_plugins.myst_blocks import myst_block_plugin
 from mdit_py_plugins.myst_role import myst_role_plugin
 
-from .records import Formula
+from .reading import states_relation
+from .records import Formula, inline_label
 
 DIRECTIVES = {
     "math-def": "definition",
@@ -79,6 +82,26 @@ LITERAL = {
     "mermaid",
     "graphviz",
 }
+# the sphinx-proof blocks whose statement is a claim (see Formula kind "statement")
+STATEMENTS = {"prf:theorem", "prf:lemma", "prf:proposition", "prf:corollary"}
+# the roles of inline math: plain math is a claim when it states a relation; the others mark it
+INLINE_ROLES = {"math": {}, "notation": {"notation": True}, "algebra": {"algebra": True}}
+# the blocks a {math-exempt} role exempts the inline relations of (besides sphinx-proof's)
+ADMONITIONS = {
+    "admonition",
+    "attention",
+    "caution",
+    "danger",
+    "error",
+    "hint",
+    "important",
+    "note",
+    "seealso",
+    "tip",
+    "warning",
+}
+# directives whose argument is a file or a name, not a title in MyST
+UNTITLED = {"figure", "image", "include", "literalinclude", "math", "raw", "eval-rst", "glue"}
 # HTML that MathJax typesets as a display formula: an element of class "math" holding \[ … \],
 # $$ … $$ or an environment (Sphinx's MathJax set-up processes the class "math" only)
 _HTML_MATH = re.compile(r"""class\s*=\s*["'][^"']*\bmath\b""", re.IGNORECASE)
@@ -139,6 +162,8 @@ class _Found:
         self.formulas: list[Formula] = []
         self.stray: list[tuple[int, str]] = []
         self.prose: list[tuple[int, str]] = []  # the text of paragraphs, headings, tables
+        self.on_line: dict[int, int] = {}  # line → inline formulas found on it so far
+        self.exempted: list[str] = []  # reasons of {math-exempt} roles since the last statement
 
     def markdown(self, text: str, offset: int) -> None:
         """Walk MyST ``text`` whose first line is line ``offset + 1`` of the page."""
@@ -155,12 +180,35 @@ class _Found:
                 self.stray.append((line, token.content.strip()))
             elif token.type == "inline":
                 self.prose += _text(token.children or [], line)
-                for child in token.children or []:
-                    if child.type == "math_inline_double":
-                        self.stray.append((line, f"$${child.content}$$"))
-                    elif child.type == "html_inline" and html_display_math(token.content):
-                        self.stray.append((line, token.content.strip()))
-                        break
+                self.inline(token.children or [], line)
+
+    def inline(self, children: list, line: int) -> None:
+        """The inline tokens of one paragraph (or title, or cell) that starts at ``line``."""
+        for child in children:
+            if child.type == "math_inline_double":
+                self.stray.append((line, f"$${child.content}$$"))
+            elif child.type == "html_inline" and html_display_math(child.content):
+                self.stray.append((line, child.content.strip()))
+            elif child.type == "math_inline":
+                self.math(child.content, line, {})
+            elif child.type == "myst_role" and child.meta.get("name") in INLINE_ROLES:
+                self.math(child.content, line, INLINE_ROLES[child.meta["name"]])
+            elif child.type == "myst_role" and child.meta.get("name") == "math-exempt":
+                self.exempted.append(child.content.strip())
+            if child.children:
+                self.inline(child.children, line)
+                line += sum(_newlines(c) for c in child.children)
+            line += _newlines(child)
+
+    def math(self, latex: str, line: int, marks: dict) -> None:
+        """Inline math at ``line``: a formula when it states a relation or is marked."""
+        if not (marks or states_relation(latex)):
+            return
+        n = self.on_line.get(line, 0)
+        self.on_line[line] = n + 1
+        label = inline_label(self.source, line, n)
+        formula = Formula("inline", label, latex, self.source, line, line, **marks)
+        self.formulas.append(formula)
 
     def fence(self, info: str, content: str, line: int) -> None:
         """A fenced block at ``line``: a directive, or code."""
@@ -184,11 +232,38 @@ class _Found:
             if "html" in argument.split() and html_display_math("\n".join(body)):
                 self.stray.append((line, "\n".join(body).strip()))
         elif name not in LITERAL:
-            _, start = _options(body)
+            options, start = _options(body)
+            if argument and name not in UNTITLED:  # a title, read as MyST inline text
+                self.inline(parser(self.extensions).parseInline(argument)[0].children, line)
             if name == "prf:proof" and start < len(body):
                 # sphinx-proof prepends "Proof. " to the first line: a fence there is text
                 body = [*body[:start], f"Proof. {body[start]}", *body[start + 1 :]]
+            outer, first = self.exempted, len(self.formulas)
+            self.exempted = []
             self.markdown("\n".join(body[start:]), line + start)
+            if not is_block(name):  # a tab, a card …: its roles belong to the block around it
+                self.exempted = outer + self.exempted
+                return
+            if self.exempted:  # what no block inside it exempted
+                reason = "; ".join(self.exempted)
+                self.formulas[first:] = [
+                    dataclasses.replace(f, reason=reason)
+                    if f.kind == "inline" and not (f.reason or f.notation or f.algebra)
+                    else f
+                    for f in self.formulas[first:]
+                ]
+            if name in STATEMENTS:  # from its text's first line, as the build sees it
+                self.formulas.append(
+                    statement(
+                        self.source,
+                        options.get("label", ""),
+                        argument,
+                        line + start + 1,
+                        line + len(body),
+                        self.exempted,
+                    )
+                )
+            self.exempted = outer
 
     def rst(self, lines: list[str], line: int) -> None:
         """reStructuredText whose first line is line ``line + 1``: its directives, nested ones
@@ -241,6 +316,39 @@ def _text(children, line: int) -> list[tuple[int, str]]:
         elif child.children and child.type not in ("myst_role", "code_inline"):
             out += _text(child.children, line)  # emphasis, links: their text is prose
     return out
+
+
+def is_block(name: str) -> bool:
+    """Whether a ``{math-exempt}`reason``` inside directive ``name`` exempts its text: a
+    theorem, proof or other sphinx-proof block, or an admonition."""
+    return name.startswith("prf:") or name in ADMONITIONS
+
+
+def statement(
+    source: str, label: str, title: str, line: int, end_line: int, reasons: list[str]
+) -> Formula:
+    """A theorem's statement on lines ``line`` (where its text starts) to ``end_line``, with
+    the reasons of the ``{math-exempt}`` roles in it (several are joined, and refused as no
+    reviewed reason)."""
+    return Formula(
+        kind="statement",
+        label=label.strip() or f"statement-{Path(source).stem}-{line}",
+        latex=title.strip(),
+        source=source,
+        line=line,
+        content_line=line,
+        end_line=end_line,
+        reason="; ".join(reasons),
+    )
+
+
+def _newlines(token) -> int:
+    """The lines an inline token moves on by: a line break, or math written over lines."""
+    if token.type in ("softbreak", "hardbreak"):
+        return 1
+    if token.type in ("math_inline", "myst_role", "code_inline"):
+        return token.content.count("\n")
+    return 0
 
 
 def _shown(token) -> str:

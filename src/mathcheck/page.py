@@ -14,7 +14,12 @@ Two rules belong to the page, because they are about order:
   for that formula alone and shows in its caption;
 * after a declaration or definition fails, a formula that uses what it declared or defined is
   not checked (it would only fail for a reason that is not its own): it is reported as not
-  checked, naming the failed formula.
+  checked, naming the failed formula;
+* an inline relation (``$…$`` in the text) is checked against the scope at its place on the
+  page: what the displays above it declared and defined, whatever order it is handed in (the
+  Sphinx build meets inline math only after reading every display of the page);
+* a theorem's statement (kind ``statement``) must hold a verified relation on its lines,
+  inline or displayed, or be exempted with a reviewed reason.
 
 >>> from mathcheck.records import Formula
 >>> page = Page("docs/example.md")
@@ -34,6 +39,8 @@ docs/example.md:12: eq-bad: lhs − rhs ≠ 0 at y=0, p=0.637 (lhs −2.75, rhs 
 from __future__ import annotations
 
 import time
+from contextlib import contextmanager
+from dataclasses import dataclass
 
 from . import hints, verdicts
 from . import latex as ast
@@ -49,11 +56,22 @@ from .reading import (
     mentions,
     read_chains,
     read_definitions,
+    states_relation,
 )
-from .records import Formula, Result
+from .records import Evidence, Formula, Result
 from .scope import Definition, Scope
 from .translate import pretty
 from .uses import Statements, definitions_used
+
+
+@dataclass
+class _State:
+    """What a formula is checked against: the page's scope and what has failed so far."""
+
+    scope: Scope
+    failed: dict[str, str]
+    failed_outcomes: dict[str, str]
+    checked_on: dict[str, dict[str, Declaration]]
 
 
 class Page:
@@ -82,9 +100,51 @@ class Page:
         self.failed: dict[str, str] = {}  # name → the failed formula that declared or defined it
         self.failed_outcomes: dict[str, str] = {}  # y → the failed density of y
         self.checked_on: dict[str, dict[str, Declaration]] = {}  # definition → its domains
+        self.before: list[tuple[int, _State]] = []  # (line of a display, the state before it)
 
     def check(self, formula: Formula) -> list[Result]:
-        """Check one formula (and add what it declares or defines to the page's scope)."""
+        """Check one formula (and add what it declares or defines to the page's scope).
+
+        An inline formula that states no relation has nothing to check: no result.
+        """
+        if formula.kind == "statement":
+            results = [self._statement(formula)]
+            self.results.extend(results)
+            return results
+        if formula.kind == "inline":
+            if not (formula.notation or states_relation(formula.latex)):
+                return []
+            with self._at(formula.line):
+                return self._timed(formula)
+        self.before.append((formula.line, self._state()))
+        return self._timed(formula)
+
+    def _state(self) -> _State:
+        return _State(
+            self.scope.copy(),
+            dict(self.failed),
+            dict(self.failed_outcomes),
+            dict(self.checked_on),
+        )
+
+    @contextmanager
+    def _at(self, line: int):
+        """The page as it stood at ``line``: before the first display checked below it."""
+        below = [(at, state) for at, state in self.before if at > line]
+        if not below:  # no display below it has been checked: the page as it stands
+            yield
+            return
+        now = self._state()
+        state = min(below, key=lambda item: item[0])[1]
+        self.scope, self.failed = state.scope, state.failed
+        self.failed_outcomes, self.checked_on = state.failed_outcomes, state.checked_on
+        try:
+            yield
+        finally:
+            self.scope, self.failed = now.scope, now.failed
+            self.failed_outcomes, self.checked_on = now.failed_outcomes, now.checked_on
+
+    def _timed(self, formula: Formula) -> list[Result]:
         start = time.perf_counter()
         key = None
         try:
@@ -95,7 +155,15 @@ class Page:
             else:
                 results, key = self._check(formula)
         except FormulaError as exc:
-            results = [verdicts.result(formula, problems=[str(hints.improve(exc, formula.latex))])]
+            exc = hints.improve(exc, formula.latex)
+            if formula.kind == "inline":  # no options in the text: the roles instead
+                hint = (
+                    hints.INLINE
+                    if ":algebra:" in (exc.hint or "")
+                    else f"{exc.hint}; {hints.INLINE}"
+                )
+                exc = FormulaError(exc.message, column=exc.column, hint=hint)
+            results = [verdicts.result(formula, problems=[str(exc)])]
         if formula.kind == "definition" and not all(r.ok for r in results):
             self._failed(defined_name(formula.latex), formula, "definition")
             outcome = defined_outcome(formula.latex)
@@ -203,8 +271,71 @@ class Page:
                 )
         return None
 
+    def _statement(self, formula: Formula) -> Result:
+        """A theorem's statement: verified through the relations on its lines (inline or
+        displayed) that were verified; exempt with a reviewed reason; failing otherwise."""
+        inside = [
+            r
+            for r in self.results
+            if formula.line <= r.line <= formula.end_line and r.kind != "statement"
+        ]
+        verified = [r for r in inside if r.ok and r.status == "verified"]
+        failing = [r for r in inside if not r.ok and r.kind != "exempt"]
+        labels = list(dict.fromkeys(r.label for r in verified))
+        verdict = verdicts.result(formula)
+        verdict.uses = labels
+        if formula.reason:
+            verdict.evidence = [Evidence("exempt", ok=True, detail=formula.reason)]
+            verdict.problems = self.exemptions.problems(formula.reason)
+            if verified:
+                verdict.problems.append(
+                    f"exempted, but its statement holds the verified relation {labels[0]}: "
+                    "remove the exemption"
+                )
+            return verdict
+        if failing:
+            verdict.problems.append(
+                f"its statement is not verified: {failing[0].label} (line {failing[0].line}) failed"
+            )
+        elif not verified:
+            marked = [r for r in inside if r.status == "notation"]
+            why = " (only notation)" if marked else ""
+            verdict.problems.append(
+                str(
+                    FormulaError(
+                        f"its statement holds no checked relation{why}: what the theorem "
+                        "states is prose the verifier cannot read",
+                        hint=hints.STATEMENT,
+                    )
+                )
+            )
+        detail = "states " + ", ".join(labels) if labels else ""
+        verdict.evidence = [Evidence("statement", ok=not verdict.problems, detail=detail)]
+        return verdict
+
+    def _inline(self, formula: Formula) -> list[Result]:
+        """A relation the author marked as notation names something; it proves nothing."""
+        verdict = verdicts.result(formula)
+        if not states_relation(formula.latex):
+            verdict.problems.append(
+                str(
+                    FormulaError(
+                        "marked as notation, but it states no relation",
+                        hint="write it as plain inline math ($...$); {notation} marks a "
+                        "relation that defines a name, as in {notation}`x = (x_1, \\dots, x_K)`",
+                    )
+                )
+            )
+        detail = "marked as notation: defines a name, nothing to check it against"
+        verdict.evidence = [Evidence("notation", ok=not verdict.problems, detail=detail)]
+        return [verdict]
+
     def _check(self, formula: Formula) -> tuple[list[Result], str | None]:
         if formula.kind == "exempt":
+            return verdicts.exempt(formula, self.exemptions), None
+        if formula.kind == "inline" and formula.notation:
+            return self._inline(formula), None
+        if formula.kind == "inline" and formula.reason:  # in a block exempted as a whole
             return verdicts.exempt(formula, self.exemptions), None
         scope = self.scope
         if formula.where:
@@ -237,8 +368,9 @@ class Page:
             self._stale(sides)
             results = cached or verdicts.chains(formula, chains, scope, self.seed)
             uses = definitions_used(sides, self.scope) + self.statements.restated(sides)
-            for chain in chains:
-                self.statements.state(chain.sides[0], formula.label)
+            if formula.kind != "inline":  # an aside in the text is no claim later ones restate
+                for chain in chains:
+                    self.statements.state(chain.sides[0], formula.label)
         for result in results:  # not part of the verdict: read afresh, even when remembered
             result.uses = list(uses)
         return results, key

@@ -413,3 +413,34 @@ def _param_name(parser: ast.Parser, powers: list[tuple[str, int]]) -> str:
             raise parser.error("an argument written as a power reads \\sigma^{2}")
         powers.append((node.name, int(power.value)))
     return node.name
+
+
+_OPEN = {"{", "(", "[", "\\{", "\\langle", "\\lvert", "\\lVert"}
+_CLOSE = {"}", ")", "]", "\\}", "\\rangle", "\\rvert", "\\rVert"}
+
+
+def states_relation(latex: str) -> bool:
+    r"""Whether an inline formula states a relation (``=``, ``\neq``, ``<``, ``\le``, ``\ge``,
+    ``>``, ``\propto``, ``\approx`` …) at its top level: a relation inside a subscript or a
+    bracket (``\sum_{i=1}^{K}``, ``\mathbb{E}[r \mid k \neq j]``) is part of a name or a
+    condition, not a statement.
+
+    >>> states_relation(r"e_j = \frac{y - p}{p (1 - p)}"), states_relation(r"\sum_{i=1}^{K} x_i")
+    (True, False)
+    >>> states_relation(r"\mathbb{E}[r_k \mid k \neq j]"), states_relation(r"\alpha_j > 0")
+    (False, True)
+    """
+    try:
+        tokens = ast.tokenize(latex)
+    except FormulaError:
+        return bool(re.search(r"=|<|>|\\(?:neq?|leq?|geq?|propto|approx)\b", latex))
+    depth = 0
+    for token in tokens:
+        text = token.text
+        if text in _OPEN or text.startswith("\\begin{"):
+            depth += 1
+        elif text in _CLOSE or text.startswith("\\end{"):
+            depth = max(depth - 1, 0)
+        elif depth == 0 and text in ast.RELATIONS:
+            return True
+    return False

@@ -22,13 +22,14 @@ from sphinx.util import logging
 
 from .. import Cache, Result, __version__, dependencies_digest
 from ..myst import html_display_math
-from . import changes, graph, notation, numbers, prefetch, prose
+from . import changes, graph, inline, notation, numbers, prefetch, prose
 from .directives import (
     MARK,
     ClaimDirective,
     DefinitionDirective,
     DerivationDirective,
     ExemptDirective,
+    page_for,
     relative_source,
 )
 from .ledger import LedgerDirective, build_table, ledger_placeholder
@@ -65,10 +66,29 @@ def _source_read(app, docname, source) -> None:
 
 
 def _doctree_read(app, doctree: nodes.document) -> None:
-    """Store this page's results; fail every display formula that no directive verified."""
+    """Store this page's results; check its inline relations and theorem statements; fail every
+    display formula that no directive verified."""
     env = app.env
     records = env.temp_data.pop("mathcheck_results", [])
-    page = env.temp_data.pop("mathcheck_page", None)
+    source = relative_source(env, env.docname)
+    found = list(inline.formulas(doctree, source))
+    page = env.temp_data.get("mathcheck_page") or (page_for(env) if found else None)
+    env.temp_data.pop("mathcheck_page", None)
+    start = time.perf_counter()
+    for formula, node in found:
+        for result in page.check(formula):
+            records.append(result.to_dict())
+            if formula.kind == "inline":
+                node["ids"].append(result.label)  # the ledger links to the formula's place
+            for problem in result.problems:
+                logger.error(
+                    f"{result.name}: {problem}",
+                    location=(env.docname, result.line),
+                    type="mathcheck",
+                    subtype=formula.kind,
+                )
+    app.mathcheck_waited += time.perf_counter() - start
+    records.sort(key=lambda r: (r["line"], r["kind"] == "statement"))  # the page's order
     if page is not None:
         app.mathcheck_seconds += sum(r.seconds for r in page.results if not r.cached)
         env.mathcheck_digests[env.docname] = (page.roots, page.dependencies())
@@ -221,6 +241,9 @@ def setup(app):
     app.add_directive("math-claim", ClaimDirective)
     app.add_directive("math-derivation", DerivationDirective)
     app.add_directive("math-exempt", ExemptDirective)
+    app.add_role("notation", inline.math_role("notation"))
+    app.add_role("algebra", inline.math_role("algebra"))
+    app.add_role("math-exempt", inline.exempt_role)
     app.add_directive("formula-ledger", LedgerDirective)
     app.add_directive("formula-table", FormulaTableDirective)
     app.add_directive("formula-graph", graph.FormulaGraphDirective)

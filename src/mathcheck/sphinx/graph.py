@@ -80,8 +80,8 @@ def formula_graph(records: dict[str, list[dict]]) -> dict[str, GraphNode]:
     verdicts: dict[str, list[dict]] = {}
     for docname in sorted(records):
         for record in records[docname]:
-            if record["kind"] == "unverified":
-                continue
+            if record["kind"] in ("unverified", "inline", "statement"):
+                continue  # the graph draws the displays (the ledger lists the text's relations)
             label = record["label"]
             node = graph.setdefault(
                 label, GraphNode(label, docname, record["kind"], record["latex"])

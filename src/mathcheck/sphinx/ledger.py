@@ -45,13 +45,18 @@ def _row(cells: list[nodes.Node | str], classes: dict[int, str] | None = None) -
     return row
 
 
+IN_TEXT = ("inline", "statement")  # formulas of the text, not displays: no equation number
+
+
 def _evidence_text(result: Result) -> str:
-    if result.kind == "exempt":
+    if result.status == "exempt":
         return f"exempt: {result.reason}"
     parts = []
     for e in result.evidence:
         mark = "✓" if e.ok else "✗"
-        parts.append(f"{mark} {e.method}")
+        # a statement's evidence is the relations it holds: name them
+        shown = f" ({e.detail})" if e.method == "statement" and e.detail else ""
+        parts.append(f"{mark} {e.method}{shown}")
     return ", ".join(parts)
 
 
@@ -64,17 +69,28 @@ def headline(results: list[Result]) -> str:
     ...           Result("c", "claim", "p.md", 3, "y", algebra=True)])
     '1 definition (1 checked, 0 notation); 1 claim (0 tied to the page, 1 identity); 0 ...
     Apart from these, 1 exempt formula.'
+    >>> headline([Result("i", "inline", "p.md", 4, "x", evidence=[Evidence("numeric", True)]),
+    ...           Result("t", "statement", "p.md", 5, "T", evidence=[Evidence("statement", True)])])
+    '0 definitions ... 1 inline relation (1 checked, 0 identities, 0 notation, 0 exempt); 1 theorem
+    statement (1 verified, 0 exempt); 0 failing. Apart from these, 0 exempt formulas.'
     """
     count = Counter((r.kind, r.status) for r in results)
     kinds = Counter(r.kind for r in results)
-    failing = sum(1 for r in results if not r.ok and r.kind != "exempt")
+    failing = sum(1 for r in results if not r.ok and r.status != "exempt")
     identities = count["claim", "identity"]
+    inline = count["inline", "identity"]
     return (
         f"{_many(kinds['definition'], 'definition')} ({count['definition', 'verified']} "
         f"checked, {count['definition', 'notation']} notation); "
         f"{_many(kinds['claim'], 'claim')} ({count['claim', 'verified']} tied to the page, "
         f"{identities} identit{'y' if identities == 1 else 'ies'}); "
-        f"{_many(kinds['derivation'], 'derivation step')}; {failing} failing. "
+        f"{_many(kinds['derivation'], 'derivation step')}; "
+        f"{_many(kinds['inline'], 'inline relation')} ({count['inline', 'verified']} checked, "
+        f"{inline} identit{'y' if inline == 1 else 'ies'}, {count['inline', 'notation']} "
+        f"notation, {count['inline', 'exempt']} exempt); "
+        f"{_many(kinds['statement'], 'theorem statement')} "
+        f"({count['statement', 'verified']} verified, {count['statement', 'exempt']} exempt); "
+        f"{failing} failing. "
         f"Apart from these, {_many(kinds['exempt'], 'exempt formula')}."
     )
 
@@ -142,11 +158,18 @@ def build_table(
     body = nodes.tbody()
     group += body
     builder = app.builder
+    latex = app.builder.format == "latex"
     for docname, result in results:
         uri = formula_uri(app, fromdocname, docname, result.label)
+        if result.kind in IN_TEXT:  # anchored where it stands, not as an equation
+            page_uri = builder.get_relative_uri(fromdocname, docname)
+            uri = f"%{docname}#{result.label}" if latex else f"{page_uri}#{result.label}"
         name = result.label + (f" (step {result.step})" if result.step else "")
         link = nodes.paragraph()
-        link += nodes.reference("", name, internal=True, refuri=uri)
+        if latex and result.kind == "inline":  # LaTeX labels no inline math: no link
+            link += nodes.Text(name)
+        else:
+            link += nodes.reference("", name, internal=True, refuri=uri)
         link["ids"] = [] if result.step and result.step > 1 else [f"ledger-{result.label}"]
         if link["ids"] and app.builder.format == "latex":  # LaTeX labels targets, not paragraphs
             link += nodes.target(ids=list(link["ids"]))
@@ -164,7 +187,8 @@ def build_table(
             status += " (cached)"
         first = not (result.step and result.step > 1)
         number = nodes.paragraph()
-        number += number_node(app, docname, result.label)
+        if result.kind not in IN_TEXT:
+            number += number_node(app, docname, result.label)
         body += _row(
             [
                 link,

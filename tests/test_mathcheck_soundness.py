@@ -235,7 +235,8 @@ def test_a_density_of_an_outcome_it_cannot_sum_over_is_refused():
             symbols=r"K \in \{2\}; z, w \in (0, 1)^{K}",
         )
     )
-    assert "cannot sum or integrate over that" in problems(results)[0]
+    # a box of reals is integrated one coordinate at a time, exactly or not at all
+    assert "is not exact one coordinate at a time" in problems(results)[0]
     results = on_page(  # the control: the outcome's true support
         formula(
             "definition",

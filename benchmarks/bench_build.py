@@ -16,9 +16,10 @@ same command as ``nox -s docs``) and prints, from one run so the figures compare
 
 Wall times measure the neighbours too on a shared machine: the load average is printed
 before and after. Figures, not assertions: ``nox -s bench`` (``--no-build`` skips 1–2).
-``python benchmarks/bench_build.py --src DIR`` measures another version of the verifier's and
-package's sources (``git archive REV src | tar -x -C /tmp/rev``, then ``--src /tmp/rev/src``)
-on this checkout's book; ``--serial`` adds a cold build with ``mathcheck_workers=0``.
+``python benchmarks/bench_build.py --tree DIR`` measures another version of the sources and
+Sphinx configuration (``git archive REV src conf | tar -x -C /tmp/rev``, then ``--tree
+/tmp/rev``) on this checkout's pages; ``--serial`` adds a cold build with
+``mathcheck_workers=0``.
 """
 
 from __future__ import annotations
@@ -58,12 +59,14 @@ EDITS = (
 )
 
 
-def copy_book(into: Path, src: Path) -> Path:
-    """The book's sources in ``into``: docs and conf of this checkout, ``src`` as its src/."""
+def copy_book(into: Path, tree: Path) -> Path:
+    """The book in ``into``: this checkout's pages (and the benchmark results they show),
+    with ``tree``'s sources and Sphinx configuration (src/, conf/)."""
     ignore = shutil.ignore_patterns("__pycache__", ".jupyter_cache", ".ipynb_checkpoints")
-    for name in ("docs", "conf"):
-        shutil.copytree(ROOT / name, into / name, ignore=ignore)
-    shutil.copytree(src, into / "src", ignore=ignore)
+    shutil.copytree(ROOT / "docs", into / "docs", ignore=ignore)
+    shutil.copytree(ROOT / "benchmarks" / "results", into / "benchmarks" / "results")
+    for name in ("src", "conf"):
+        shutil.copytree(tree / name, into / name, ignore=ignore)
     shutil.copy(ROOT / "pyproject.toml", into / "pyproject.toml")
     return into
 
@@ -197,11 +200,13 @@ def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-build", action="store_true", help="only the CLI figures")
     parser.add_argument("--serial", action="store_true", help="add a build without workers")
-    parser.add_argument("--src", type=Path, default=ROOT / "src", help="the sources to measure")
+    parser.add_argument(
+        "--tree", type=Path, default=ROOT, help="where src/ and conf/ come from (default: here)"
+    )
     args = parser.parse_args(argv)
-    print(f"sources: {args.src}; {load()}")
+    print(f"src/ and conf/ of {args.tree}; {load()}")
     with tempfile.TemporaryDirectory() as tmp:
-        book = copy_book(Path(tmp), args.src.resolve())
+        book = copy_book(Path(tmp), args.tree.resolve())
         if not args.no_build:
             builds(book, args.serial)
         cli(book)

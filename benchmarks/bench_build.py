@@ -118,8 +118,11 @@ def edit(book: Path, old: str, new: str) -> None:
     page.write_text(text.replace(old, new), encoding="utf-8")
 
 
-def mathcheck(book: Path, page: str, cache: Path, times: Path) -> tuple[float, float, int]:
-    """(wall, CPU seconds, formulas) of ``python -m mathcheck PAGE --cache CACHE``."""
+def mathcheck(book: Path, page: str, cache: Path, times: Path) -> tuple[float, float, int, int]:
+    """(wall, CPU seconds, formulas, problems) of ``python -m mathcheck PAGE --cache CACHE``.
+
+    A page with problems is measured all the same (a draft kept out of the build has some).
+    """
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     run = subprocess.run(
@@ -135,10 +138,8 @@ def mathcheck(book: Path, page: str, cache: Path, times: Path) -> tuple[float, f
     found = SUMMARY.search(run.stdout)
     if not found:
         sys.exit(f"mathcheck did not report a summary:\n{run.stdout[-2000:]}{run.stderr[-2000:]}")
-    if int(found.group(2)):
-        sys.exit(f"mathcheck found problems in {page}:\n{run.stdout[-2000:]}")
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return wall, cpu, int(found.group(1))
+    return wall, cpu, int(found.group(1)), int(found.group(2))
 
 
 def load() -> str:
@@ -177,10 +178,11 @@ def cli(book: Path) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for n, page in enumerate(pages):
             cache, timing = Path(tmp) / f"{n}.json", Path(tmp) / f"{n}.times.json"
-            wall, cpu, formulas = mathcheck(book, page, cache, timing)
+            wall, cpu, formulas, problems = mathcheck(book, page, cache, timing)
             times += json.loads(timing.read_text(encoding="utf-8"))
-            cached, _, _ = mathcheck(book, page, cache, Path(tmp) / "again.json")
-            print(f"{page:<32}{formulas:>9}{wall:>9.1f}s{cpu:>6.1f}s{cached:>7.1f}s")
+            cached, *_ = mathcheck(book, page, cache, Path(tmp) / "again.json")
+            flag = f"  ({problems} problem(s))" if problems else ""
+            print(f"{page:<32}{formulas:>9}{wall:>9.1f}s{cpu:>6.1f}s{cached:>7.1f}s{flag}")
             worst_cold = max(worst_cold, (page, wall), key=lambda x: x[1])
             worst_cached = max(worst_cached, (page, cached), key=lambda x: x[1])
     print(f"slowest page cold: {worst_cold[0]} {worst_cold[1]:.1f} s (target ≤ 3 s)")

@@ -129,7 +129,7 @@ def _before_read(app, env, docnames) -> None:
             cache.match_cache_notebook(notebook)
             continue  # cached: myst-nb takes it from there
         pending.append((docname, notebook))
-    if not pending:
+    if len(pending) < 2:  # one notebook (an edited page): a worker would only add its start
         return
     executions = Executions(workers if workers > 0 else (os.cpu_count() or 1))
     for docname, notebook in pending:

@@ -16,6 +16,7 @@ CONF_DIR = Path(__file__).resolve().parent
 ROOT = CONF_DIR.parent
 # Code cells and autodoc import the package from the source tree when it is not installed.
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(CONF_DIR))  # the book's own extensions (parallel_notebooks)
 
 import myst_nb.core.render  # noqa: E402
 import nbformat  # noqa: E402
@@ -42,6 +43,7 @@ extensions = [
     "sphinxcontrib.bibtex",
     "sphinx-mathjax-offline",
     "mathcheck.sphinx",
+    "parallel_notebooks",
 ]
 
 exclude_patterns = ["_build", "**.ipynb_checkpoints", "_fixtures"]
@@ -58,6 +60,9 @@ nb_execution_raise_on_error = True
 nb_execution_timeout = 300
 nb_execution_show_tb = True
 nb_merge_streams = True
+# myst-nb executes a page when Sphinx reads it; conf/parallel_notebooks.py executes every
+# uncached notebook at once in worker processes (one per core) into the same cache before that.
+parallel_notebooks_workers = -1
 
 
 def _concatenate_streams(outputs, _merge=myst_nb.core.render.coalesce_streams):

@@ -8,6 +8,7 @@ problem, 2 on bad usage.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from pathlib import Path
@@ -33,6 +34,12 @@ def main(argv: list[str] | None = None) -> int:
         help="a cache file; only formulas that changed are re-checked",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="list every formula")
+    parser.add_argument(
+        "--times",
+        type=Path,
+        default=None,
+        help="write each formula's CPU seconds of checking to this JSON file (for benchmarks)",
+    )
     args = parser.parse_args(argv)
 
     files: list[Path] = []
@@ -46,6 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     cache = Cache(args.cache) if args.cache else None
     start = time.perf_counter()
     checked = problems = 0
+    times: list[dict] = []
     for path in files:
         source = _display(path)
         text = path.read_text(encoding="utf-8")
@@ -66,7 +74,18 @@ def main(argv: list[str] | None = None) -> int:
                 f"{{number}}`{number} <reason>` with a reviewed reason)"
             )
         for formula in formulas:
-            for result in page.check(formula):
+            cpu = time.process_time()
+            results = page.check(formula)
+            times.append(
+                {
+                    "source": source,
+                    "label": formula.label,
+                    "line": formula.line,
+                    "cpu": time.process_time() - cpu,
+                    "cached": all(r.cached for r in results),
+                }
+            )
+            for result in results:
                 checked += 1
                 for message in result.messages():
                     problems += 1
@@ -79,6 +98,8 @@ def main(argv: list[str] | None = None) -> int:
                     )
     if cache:
         cache.save()
+    if args.times:
+        args.times.write_text(json.dumps(times, indent=1) + "\n", encoding="utf-8")
     seconds = time.perf_counter() - start
     print(
         f"mathcheck: {checked} formula(s) and steps in {len(files)} file(s), "

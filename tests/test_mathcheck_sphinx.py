@@ -103,7 +103,7 @@ def test_an_unreadable_formula_names_the_column_and_a_hint(tmp_path):
         tmp_path, lambda text: text.replace(r"\frac{y - p}{p (1 - p)}", r"\frac{y - p}{p \wp}")
     )
     assert run.returncode != 0
-    assert r"eq-sample-eligibility: \wp is not read by the verifier at column" in run.stderr
+    assert r"eq-sample-eligibility: unknown command \wp at column" in run.stderr
     assert "hint:" in run.stderr
 
 

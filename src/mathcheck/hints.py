@@ -115,18 +115,18 @@ RELATION_TOKENS = ("=", "\\neq", "\\ne", "<", ">", "\\le", "\\leq", "\\ge", "\\g
 
 def _relation_inside(match: re.Match, latex: str, column: int | None) -> str:
     """A relation inside brackets: a probability P(Y = y) or a condition."""
-    return _bracket(re.match(r"(.)(.*)", f"){match[1]}"), latex, column)
+    if re.search(r"(?:\\Pr|\bP|\bp)\s*\(\s*[A-Za-z]\s*$", _before(latex, column)):
+        return "a probability is the page's mass function at the outcome: write g(y; p)"
+    return (
+        "a relation joins the two sides of the formula at its top level only, never inside "
+        "brackets; state a condition with :where:"
+    )
 
 
 def _bracket(match: re.Match, latex: str, column: int | None) -> str:
     found = match[2]
     if found in RELATION_TOKENS:
-        if re.search(r"(?:\\Pr|\bP|\bp)\s*\(\s*[A-Za-z]\s*$", _before(latex, column)):
-            return "a probability is the page's mass function at the outcome: write g(y; p)"
-        return (
-            "a relation joins the two sides of the formula at its top level only, never inside "
-            "brackets; state a condition with :where:"
-        )
+        return _relation_inside(match, latex, column)
     if found == ";":
         return (
             "g(y; p) is read as a call only once g is defined with math-def on this page (or its "

@@ -688,6 +688,11 @@ class Translator:
         body = self.expr(node.body, {**env, node.var: symbol})
         return self._integrate(body, symbol, support, node.var)
 
+    def _note(self, note: tuple[str, str]) -> None:
+        """Remember how an expectation was decided, once (the ledger says which method)."""
+        if note not in self.notes:
+            self.notes.append(note)
+
     def _integrate(self, body: Value, symbol: sympy.Symbol, support: Support, var: str) -> Value:
         def one(integrand: sympy.Expr) -> sympy.Expr:
             bounds = tuple(  # the other symbols' declared intervals decide a Piecewise result
@@ -697,8 +702,7 @@ class Translator:
             )
             outcome = expectation(integrand, symbol, support, bounds)
             note = (outcome.kind(support), outcome.describe(pretty(var), support))
-            if note not in self.notes:
-                self.notes.append(note)
+            self._note(note)
             return outcome.value
 
         return values.apply(one, body)
@@ -867,8 +871,7 @@ class Translator:
                     )
                 value = outcome.value
             note = ("integral", f"E over {pretty(var)} exact, one coordinate at a time")
-            if note not in self.notes:
-                self.notes.append(note)
+            self._note(note)
             return value
 
         return values.apply(one, weighted(values.Matrix(coords)))
@@ -907,8 +910,7 @@ class Translator:
                 f"E over {pretty(var)} on the simplex exact by Euler integrals in "
                 "stick-breaking coordinates",
             )
-            if note not in self.notes:
-                self.notes.append(note)
+            self._note(note)
             return sympy.simplify(value)
 
         return values.apply(one, weighted(values.Matrix(coords)))
